@@ -8,6 +8,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION		= 0.1.0
+BUILD		?= build
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 DATADIR		?= $(PREFIX)/share/creneau
@@ -31,41 +32,41 @@ SAN_FLAGS	= -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) \
 		  -fno-sanitize-recover=all
 
 SRCS		= $(wildcard daemon/*.c)
-OBJS		= $(SRCS:daemon/%.c=build/obj/%.o)
-SAN_OBJS	= $(SRCS:daemon/%.c=build/san/%.o)
-FUZZ_OBJS	= $(SRCS:daemon/%.c=build/fuzz/%.o)
-LIB_SAN_OBJS	= $(filter-out build/san/main.o,$(SAN_OBJS))
-LIB_FUZZ_OBJS	= $(filter-out build/fuzz/main.o,$(FUZZ_OBJS))
+OBJS		= $(SRCS:daemon/%.c=$(BUILD)/obj/%.o)
+SAN_OBJS	= $(SRCS:daemon/%.c=$(BUILD)/san/%.o)
+FUZZ_OBJS	= $(SRCS:daemon/%.c=$(BUILD)/fuzz/%.o)
+LIB_SAN_OBJS	= $(filter-out $(BUILD)/san/main.o,$(SAN_OBJS))
+LIB_FUZZ_OBJS	= $(filter-out $(BUILD)/fuzz/main.o,$(FUZZ_OBJS))
 
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
-UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=build/san/%)
+UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san/%)
 FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS	= $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_BINS	= $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS	?= 15
 
-all: build/creneau
+all: $(BUILD)/creneau
 
-build/creneau: $(OBJS)
+$(BUILD)/creneau: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
 
-build/obj/%.o: daemon/%.c
+$(BUILD)/obj/%.o: daemon/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/san/%.o: daemon/%.c
+$(BUILD)/san/%.o: daemon/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-build/san/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_SAN_OBJS)
+$(BUILD)/san/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN_FLAGS) -o $@ $< \
 	    $(LIB_SAN_OBJS) $(LIBS) -lcmocka
 
-build/fuzz/%.o: daemon/%.c
+$(BUILD)/fuzz/%.o: daemon/%.c
 	@mkdir -p $(@D)
 	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	    -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_FUZZ_OBJS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_FUZZ_OBJS)
 	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    -o $@ $< $(LIB_FUZZ_OBJS) $(LIBS)
 
@@ -78,33 +79,33 @@ test-deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	./build/creneau serve --demo --db ./creneau.db --web-dir ./web
+	$(BUILD)/creneau serve --demo --db ./creneau.db --web-dir ./web
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
 	    echo "== $$t"; \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./$$t; \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; \
 	done
 
 fuzz-build: $(FUZZ_BINS)
 
 fuzz-short: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do \
-	    n=$$(basename $$f); mkdir -p build/corpus/$$n; \
+	    n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
 	    echo "== $$n ($(FUZZ_SECONDS) s)"; \
-	    ./$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-	        build/corpus/$$n tests/fuzz/corpus/$$n 2>build/corpus/$$n.log \
-	        || { tail -50 build/corpus/$$n.log; exit 1; }; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	        $(BUILD)/corpus/$$n tests/fuzz/corpus/$$n 2>$(BUILD)/corpus/$$n.log \
+	        || { tail -50 $(BUILD)/corpus/$$n.log; exit 1; }; \
 	done
 
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-short FUZZ_SECONDS=300
 
-integration: build/creneau
+integration: $(BUILD)/creneau
 	cd tests && node --test --test-concurrency=2 integration/*.test.mjs
 
-e2e: build/creneau
+e2e: $(BUILD)/creneau
 	cd tests && node --test --test-concurrency=1 e2e/*.test.mjs
 
 check: test-deps
@@ -118,13 +119,13 @@ bench: test-deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run
 
-valgrind: build/creneau
-	valgrind --leak-check=full --error-exitcode=1 ./build/creneau --help
+valgrind: $(BUILD)/creneau
+	valgrind --leak-check=full --error-exitcode=1 $(BUILD)/creneau --help
 
-install: build/creneau
+install: $(BUILD)/creneau
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/web \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/creneau
-	install -m 0755 build/creneau $(DESTDIR)$(BINDIR)/creneau
+	install -m 0755 $(BUILD)/creneau $(DESTDIR)$(BINDIR)/creneau
 	cp -R web/. $(DESTDIR)$(DATADIR)/web/
 	install -m 0644 systemd/creneau.service systemd/creneau.socket \
 	    $(DESTDIR)$(UNITDIR)/
