@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "mail.h"
 
 #ifndef CRENEAU_DATADIR
 #define CRENEAU_DATADIR	"/usr/local/share/creneau"
@@ -572,8 +573,8 @@ finish(struct config *c, struct layers *l, char *err, size_t errlen)
 	    &c->smtp_password_file, &c->mail_from };
 	const char	*web;
 	long		 port;
-	size_t		 i;
-	int		 rc;
+	size_t		 i, nrem;
+	int		 rc, rem[MAIL_REMINDERS_MAX];
 
 	if (l->src[O_RATE_LIMIT] == SRC_NONE)
 		c->rate_limit = DEFAULT_RATE_LIMIT;
@@ -620,11 +621,16 @@ finish(struct config *c, struct layers *l, char *err, size_t errlen)
 		return seterr(err, errlen, 2, "%s: '%s' is not an http:// or "
 		    "https:// URL", where, c->video_base_url);
 	}
-	if (normalize_reminders(c->reminders) == -1) {
+	/* The mailer's own parser has the last word on what it takes
+	 * (limits, repeats), so that a bad list is a usage error here. */
+	if (normalize_reminders(c->reminders) == -1 ||
+	    mail_parse_reminders(c->reminders, rem, MAIL_REMINDERS_MAX,
+	    &nrem) == -1) {
 		origin(l, O_REMINDERS, where, sizeof(where));
 		return seterr(err, errlen, 2, "%s: '%s' is not a list like "
-		    "24h,1h (minutes m, hours h, days d) or none", where,
-		    c->reminders);
+		    "24h,1h (m, h or d, at most 30 days and %d items, no "
+		    "repeats) or none", where, c->reminders,
+		    MAIL_REMINDERS_MAX);
 	}
 	for (i = 0; i < sizeof(empty_is_null) / sizeof(empty_is_null[0]);
 	    i++)

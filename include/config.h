@@ -39,8 +39,10 @@ struct config {
 	char	*smtp_user;	/* NULL when not given or empty */
 	char	*smtp_password_file;	/* idem */
 	char	*mail_from;	/* idem */
-	char	*reminders;	/* "N{m,h,d}[,...]", default "24h,1h";
-				   "" (also given as "none"): no reminder */
+	char	*reminders;	/* "N{m,h,d}[,...]", default "24h,1h",
+				   blanks removed, accepted by
+				   mail_parse_reminders(); "" (also given
+				   as "none"): no reminder */
 	int	 debug;		/* --debug */
 	int	 help;		/* --help or -h was given: nothing else
 				   was read or checked */

@@ -464,6 +464,14 @@ test_values(void **state)
 	    "--reminders");
 	assert_usage_error(f, parse(f, ARGV("--reminders", "1w"), NOENV),
 	    "--reminders");
+	/* The mailer's limits: 30 days, no repeat (60m is 1h). */
+	assert_int_equal(parse(f, ARGV("--reminders", "30d"), NOENV), 0);
+	assert_usage_error(f, parse(f, ARGV("--reminders", "31d"), NOENV),
+	    "--reminders: '31d'");
+	assert_usage_error(f, parse(f, ARGV("--reminders", "1h,60m"), NOENV),
+	    "--reminders");
+	assert_usage_error(f, parse(f, ARGV("--reminders", "NONE,1h"), NOENV),
+	    "--reminders");
 
 	assert_int_equal(parse(f, ARGV("--demo=TRUE", "--debug=off"), NOENV),
 	    0);
@@ -666,7 +674,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_free, setup,
+		    teardown),
 		cmocka_unit_test(test_notify_absent),
 		cmocka_unit_test_setup_teardown(test_notify_path, setup,
 		    teardown),
