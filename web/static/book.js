@@ -2,7 +2,7 @@
 // the visitor's zone, give name and e-mail, book, see the confirmation.
 import { initPage, lang, onLangChange, t } from './i18n.js';
 import { api, ApiError, describeError, NetworkError, servicePath, workerPath } from './api.js';
-import { $, announce, h, randomKey } from './dom.js';
+import { $, announce, fill, h, randomKey } from './dom.js';
 import { fillZoneSelect, formatDateTime, formatDuration, isZone, visitorZone, zoneLabel } from './time.js';
 import { createSlotPicker } from './slotpicker.js';
 import { calendarBlock, detailsList, manageBlock, videoBlock } from './bookingview.js';
@@ -83,7 +83,7 @@ function renderHeader() {
   desc.textContent = service.description || '';
   desc.hidden = !service.description;
   const facts = $('service-facts');
-  facts.replaceChildren(
+  fill(facts,
     h('li', { class: 'fact' }, t('book.with', { name: worker.name })),
     h('li', { class: 'fact' }, formatDuration(service.duration_min)),
     service.capacity > 1 ? h('li', { class: 'fact' }, t('service.seats', { n: service.capacity })) : null,
@@ -232,7 +232,7 @@ function showDone() {
 function renderDone() {
   const b = st.booking;
   const ctx = { worker: st.worker, service: st.service, tz: st.tz, token: b.token };
-  $('done').replaceChildren(
+  fill($('done'),
     h('p', { class: 'notice notice-ok', role: 'status', text: t('done.lead', { name: st.worker.name }) }),
     detailsList(b, ctx),
     videoBlock(b),

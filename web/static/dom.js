@@ -28,6 +28,14 @@ function append(el, children) {
   }
 }
 
+// el.replaceChildren() that skips null/false/undefined children (the DOM
+// one would insert the text "null").
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 export function $(id) {
   return document.getElementById(id);
 }

@@ -4,7 +4,7 @@
 // reschedules by picking a new slot with the same picker as the booking page.
 import { initPage, onLangChange, t } from './i18n.js';
 import { api, ApiError, bookingPath, describeError, NetworkError, servicePath, workerPath } from './api.js';
-import { $, announce } from './dom.js';
+import { $, announce, fill } from './dom.js';
 import { fillZoneSelect, formatDateTime, isZone, visitorZone } from './time.js';
 import { createSlotPicker } from './slotpicker.js';
 import { calendarBlock, detailsList, videoBlock } from './bookingview.js';
@@ -68,8 +68,8 @@ function render() {
   badge.textContent = t(cancelled ? 'status.cancelled' : (isPast(b) ? 'status.past' : 'status.confirmed'));
   badge.className = `badge ${cancelled ? 'badge-cancelled' : 'badge-ok'}`;
   const ctx = { worker: st.worker, service: st.service, tz: st.tz, token: st.token };
-  $('details').replaceChildren(detailsList(b, ctx), cancelled ? '' : (videoBlock(b) || ''));
-  $('calendar').replaceChildren(cancelled ? '' : calendarBlock(b, ctx));
+  fill($('details'), detailsList(b, ctx), cancelled ? null : videoBlock(b));
+  fill($('calendar'), cancelled ? null : calendarBlock(b, ctx));
   const canAct = !cancelled && !isPast(b);
   $('actions').hidden = !canAct || !$('cancel-confirm').hidden || !$('reschedule-section').hidden;
   if (!canAct) {
