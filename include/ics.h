@@ -40,7 +40,7 @@ struct ics_invite {
 	const struct booking	*booking;
 	const struct worker	*worker;	/* ORGANIZER */
 	const struct service	*service;	/* SUMMARY */
-	const char		*manage_url;	/* in DESCRIPTION; may be NULL */
+	const char		*manage_url;	/* DESCRIPTION; may be NULL */
 	const char		*uid_domain;	/* host of the base URL */
 	int64_t			 dtstamp;	/* when this version was made */
 };
@@ -73,9 +73,9 @@ struct ics_feed_entry {
  */
 struct ics_feed {
 	const struct worker		*worker;
-	const struct ics_feed_entry	*entries;	/* may be NULL if n = 0 */
+	const struct ics_feed_entry	*entries;	/* NULL if n = 0 */
 	size_t				 nentries;
-	const char			*uid_domain;	/* host of the base URL */
+	const char			*uid_domain;	/* base URL's host */
 };
 
 char	*ics_feed_new(const struct ics_feed *, size_t *lenp);

@@ -20,15 +20,19 @@
 
 #define T_START		INT64_C(1806303600)	/* 2027-03-29T07:00:00Z */
 #define T_STAMP		INT64_C(1803902400)	/* 2027-03-01T12:00:00Z */
-#define ROOM		"https://meet.jit.si/creneau-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-#define MANAGE		"https://localhost/manage/3f2b8c1e-2d4a-4c5b-9e6f-7a8b9c0d1e2f#tok"
+#define ROOM		"https://meet.jit.si/" \
+			"creneau-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+#define MANAGE		"https://localhost/manage/" \
+			"3f2b8c1e-2d4a-4c5b-9e6f-7a8b9c0d1e2f#tok"
 
 /* Text a client could type: every character with a meaning in RFC 5545. */
-#define HOSTILE		"Jos\xc3\xa9 \"Zo\xc3\xa9\" d'Arc; O'Neil, \\ a:b ^' ^n " \
-			"\xf0\x9f\x98\x80\r\nBEGIN:VEVENT\rX-EVIL:1\nEND:VEVENT"
+#define HOSTILE		"Jos\xc3\xa9 \"Zo\xc3\xa9\" d'Arc; O'Neil, " \
+			"\\ a:b ^' ^n \xf0\x9f\x98\x80" \
+			"\r\nBEGIN:VEVENT\rX-EVIL:1\nEND:VEVENT"
 /* What a parser must read back: each line break one LF. */
-#define HOSTILE_READ	"Jos\xc3\xa9 \"Zo\xc3\xa9\" d'Arc; O'Neil, \\ a:b ^' ^n " \
-			"\xf0\x9f\x98\x80\nBEGIN:VEVENT\nX-EVIL:1\nEND:VEVENT"
+#define HOSTILE_READ	"Jos\xc3\xa9 \"Zo\xc3\xa9\" d'Arc; O'Neil, " \
+			"\\ a:b ^' ^n \xf0\x9f\x98\x80" \
+			"\nBEGIN:VEVENT\nX-EVIL:1\nEND:VEVENT"
 
 struct fx {
 	struct worker	 worker;
