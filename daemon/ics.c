@@ -201,6 +201,7 @@ buf_str(struct ics_buf *b, const char *str, enum esc mode)
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 n, len;
 	int32_t			 cp;
+	char			 e[2] = { '\\', '\0' };
 
 	n = strlen(str);
 	while (n > 0) {
@@ -216,8 +217,7 @@ buf_str(struct ics_buf *b, const char *str, enum esc mode)
 			buf_atom(b, REPLACEMENT, 3);
 		else if (mode == ESC_TEXT &&
 		    (cp == '\\' || cp == ';' || cp == ',')) {
-			char	 e[2] = { '\\', (char)cp };
-
+			e[1] = (char)cp;
 			buf_atom(b, e, 2);
 		} else if (mode == ESC_PARAM && cp == '^')
 			buf_atom(b, "^^", 2);
@@ -454,7 +454,7 @@ buf_mailto(struct ics_buf *b, const char *email)
 	for (s = (const unsigned char *)email; *s != '\0'; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') ||
-		    (*s != '\0' && strchr("@-._~!$'*+", *s) != NULL)) {
+		    strchr("@-._~!$'*+", *s) != NULL) {
 			buf_atom(b, (const char *)s, 1);
 			continue;
 		}
