@@ -66,7 +66,8 @@ struct ics_feed_entry {
  * worker's name, refreshed every hour, one VEVENT per entry in the given
  * order. Each VEVENT has UID "session-<session id>.<worker id>@<uid_domain>",
  * DTSTAMP and LAST-MODIFIED the session's updated_at, LOCATION and URL the
- * session's room URL (may be NULL). The SUMMARY names the client for a
+ * session's room URL, or when it is NULL that of the only participant (a
+ * 1:1 room belongs to its booking), or none. The SUMMARY names the client for a
  * capacity of 1 and gives the count for groups ("Title (3/8)"); the
  * DESCRIPTION lists the participants with their e-mail and note, in the
  * worker's locale.
