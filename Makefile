@@ -111,6 +111,7 @@ e2e: $(BUILD)/creneau
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	sh tests/ics/run-samples.sh $(BUILD)/san/test_ics
 	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory e2e
@@ -131,9 +132,14 @@ install: $(BUILD)/creneau
 	    $(DESTDIR)$(UNITDIR)/
 	install -m 0644 systemd/creneau.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/creneau/creneau.conf.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/creneau/creneau.conf || \
+	    install -m 0644 systemd/creneau.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/creneau/creneau.conf
 
 clean:
 	rm -rf build
+
+.SECONDARY:
 
 .PHONY: all deps test-deps run unit fuzz fuzz-build fuzz-short integration \
 	e2e check bench valgrind install clean
