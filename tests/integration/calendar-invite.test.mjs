@@ -1,0 +1,273 @@
+// calendar-invite: a booking's invite.ics (SEMANTICS.md §4 "The invite"):
+// who may fetch it, what it says, and how it follows a reschedule and a
+// cancel. Every file goes through both validators of tests/ics.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  startDaemon, createWorker, putHours, createService, everyDay, dayFromNow, book, ROOT,
+} from './lib.mjs';
+
+const ICS = join(ROOT, 'tests', 'ics');
+let d;
+before(async () => { d = await startDaemon(); });
+after(async () => {
+  await d.stop();
+  d.cleanup();
+  if (validatorDir) rmSync(validatorDir, { recursive: true, force: true });
+});
+
+const uid = (p) => `${p}-${Math.random().toString(36).slice(2, 9)}`;
+const ms = (s) => Date.parse(s);
+
+// --- .ics helpers (each calendar-*.test.mjs carries its own copy) ---
+
+// The logical lines of an .ics, after checking the bytes: CRLF only, no
+// physical line over 75 octets, no fold inside a UTF-8 character.
+function icsLines(bytes) {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  dec.decode(bytes);
+  assert.ok(bytes.length > 2 && bytes[bytes.length - 2] === 13 && bytes[bytes.length - 1] === 10, 'ends with CRLF');
+  const lines = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const cr = bytes.indexOf(13, at);
+    assert.ok(cr >= 0 && bytes[cr + 1] === 10, `line ${lines.length + 1}: no CRLF`);
+    const phys = bytes.subarray(at, cr);
+    assert.ok(!phys.includes(10), 'a bare LF');
+    assert.ok(phys.length <= 75, `a line of ${phys.length} octets`);
+    const s = dec.decode(phys); // throws when a fold cut a character
+    if (s.startsWith(' ') || s.startsWith('\t')) lines[lines.length - 1] += s.slice(1);
+    else lines.push(s);
+    at = cr + 2;
+  }
+  return lines;
+}
+
+// RFC 6868 parameter value decoding.
+const paramDecode = (v) => v.replace(/\^(\^|n|')/g, (_, c) => (c === 'n' ? '\n' : c === "'" ? '"' : '^'));
+
+// name, params {NAME: value}, value of a logical line.
+function splitLine(line) {
+  let i = 0;
+  let q = false;
+  for (; i < line.length; i++) {
+    if (line[i] === '"') q = !q;
+    else if (!q && line[i] === ':') break;
+  }
+  assert.ok(i < line.length, `no colon: ${line}`);
+  const head = line.slice(0, i);
+  const parts = head.match(/(?:[^;"]|"[^"]*")+/g);
+  const params = {};
+  for (const p of parts.slice(1)) {
+    const eq = p.indexOf('=');
+    let v = p.slice(eq + 1);
+    if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+    params[p.slice(0, eq).toUpperCase()] = paramDecode(v);
+  }
+  return { name: parts[0].toUpperCase(), params, value: line.slice(i + 1) };
+}
+
+// The component tree: {name, props: [{name, params, value}], subs: []}.
+function parseIcs(bytes) {
+  const lines = icsLines(bytes);
+  const root = { name: null, props: [], subs: [] };
+  const stack = [root];
+  for (const l of lines) {
+    const p = splitLine(l);
+    if (p.name === 'BEGIN') {
+      const c = { name: p.value.toUpperCase(), props: [], subs: [] };
+      stack.at(-1).subs.push(c);
+      stack.push(c);
+    } else if (p.name === 'END') {
+      assert.equal(stack.pop().name, p.value.toUpperCase(), 'END matches BEGIN');
+    } else {
+      stack.at(-1).props.push(p);
+    }
+  }
+  assert.equal(stack.length, 1, 'every BEGIN is closed');
+  assert.equal(root.subs.length, 1);
+  const cal = root.subs[0];
+  assert.equal(cal.name, 'VCALENDAR');
+  return { cal, lines, events: cal.subs.filter((c) => c.name === 'VEVENT') };
+}
+
+const props = (c, name) => c.props.filter((p) => p.name === name);
+const prop = (c, name) => props(c, name)[0];
+const unescapeText = (v) => v.replace(/\\([\\;,nN])/g, (_, c) => (c === 'n' || c === 'N' ? '\n' : c));
+const text = (c, name) => (prop(c, name) ? unescapeText(prop(c, name).value) : undefined);
+// 20270329T070000Z -> ms.
+const icsTime = (v) => Date.parse(v.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
+let validatorDir;
+// Both validators of tests/ics on these files (each [bytes, label]); their
+// JSON per file (which must agree), after checking they accept them all.
+function validateAll(files) {
+  validatorDir ??= mkdtempSync(join(tmpdir(), 'creneau-ics-'));
+  const paths = files.map(([bytes, label]) => {
+    const file = join(validatorDir, `${label}-${Math.random().toString(36).slice(2, 8)}.ics`);
+    writeFileSync(file, bytes);
+    return file;
+  });
+  const outs = [];
+  for (const [cmd, script] of [['/usr/bin/python3', 'check_ics.py'], [process.execPath, 'check_ics.mjs']]) {
+    const r = spawnSync(cmd, [join(ICS, script), ...paths], { cwd: join(ROOT, 'tests'), encoding: 'utf8', timeout: 60000 });
+    const bad = /: ([^:]+\.ics):/.exec(r.stderr || '');
+    const which = bad ? files[paths.indexOf(bad[1])] : undefined;
+    assert.equal(r.status, 0, `${script} refuses ${which ? which[1] : 'a file'}: ${r.stderr}\n${which ? Buffer.from(which[0]).toString('utf8') : ''}`);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, paths.length, `${script}: one line per file`);
+    for (const o of lines) delete o.file;
+    outs.push(lines);
+  }
+  assert.deepEqual(outs[1], outs[0], 'ical.js and python read the files differently');
+  return outs[0];
+}
+const validate = (bytes, label = 'cal') => validateAll([[bytes, label]])[0];
+
+async function getIcs(path, headers = {}) {
+  const r = await fetch(d.url + path, { headers });
+  const bytes = Buffer.from(await r.arrayBuffer());
+  return { status: r.status, headers: r.headers, bytes, text: bytes.toString('utf8') };
+}
+// --- end of .ics helpers ---
+
+async function setup() {
+  const w = await createWorker(d, { id: uid('ci'), name: 'Marie Dubois', email: 'marie@example.org', timezone: 'Europe/Brussels' });
+  await putHours(d, w, everyDay(['08:00', '18:00']));
+  await createService(d, w, { id: 'maths-60', title: 'Cours de maths', duration_min: 60 });
+  return w;
+}
+
+const invitePath = (b, token) => `/api/v1/bookings/${b.id}/invite.ics${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
+
+test('invite.ics: METHOD:REQUEST and everything the booking says', async () => {
+  const w = await setup();
+  const D = dayFromNow(5);
+  const r = await book(d, w, 'maths-60', `${D}T10:00:00+01:00`, { name: 'Jean Peeters', email: 'jean@example.org' });
+  assert.equal(r.status, 201, r.text);
+  const b = r.json;
+  const q = await getIcs(invitePath(b, b.token));
+  assert.equal(q.status, 200, q.text);
+  assert.match(q.headers.get('content-type') || '', /^text\/calendar\s*;\s*charset=utf-8/i);
+  const hq = await getIcs(invitePath(b), { authorization: `Bearer ${b.token}` });
+  assert.equal(hq.status, 200, hq.text);
+  assert.match(hq.headers.get('content-type') || '', /^text\/calendar/);
+  for (const got of [q, hq]) {
+    const { cal, events } = parseIcs(got.bytes);
+    assert.equal(text(cal, 'METHOD'), 'REQUEST');
+    assert.equal(text(cal, 'VERSION'), '2.0');
+    assert.ok(prop(cal, 'PRODID'));
+    assert.equal(events.length, 1);
+    const ev = events[0];
+    assert.ok(text(ev, 'UID').length >= 8, 'a UID');
+    assert.equal(text(ev, 'SEQUENCE'), '0');
+    assert.equal(text(ev, 'STATUS'), 'CONFIRMED');
+    assert.ok(text(ev, 'SUMMARY').includes('Cours de maths'), text(ev, 'SUMMARY'));
+    assert.ok(text(ev, 'SUMMARY').includes('Marie Dubois'), text(ev, 'SUMMARY'));
+    assert.equal(icsTime(prop(ev, 'DTSTART').value), ms(b.start));
+    assert.equal(icsTime(prop(ev, 'DTEND').value), ms(b.end));
+    assert.match(prop(ev, 'DTSTAMP').value, /^\d{8}T\d{6}Z$/);
+    const org = prop(ev, 'ORGANIZER');
+    assert.equal(org.value.toLowerCase(), 'mailto:marie@example.org');
+    assert.equal(org.params.CN, 'Marie Dubois');
+    const att = props(ev, 'ATTENDEE');
+    assert.equal(att.length, 1);
+    assert.equal(att[0].value.toLowerCase(), 'mailto:jean@example.org');
+    assert.equal(att[0].params.CN, 'Jean Peeters');
+    assert.ok(att[0].params.PARTSTAT, 'a PARTSTAT');
+    assert.equal(text(ev, 'LOCATION'), b.room_url);
+    assert.equal(prop(ev, 'URL').value, b.room_url);
+    const desc = text(ev, 'DESCRIPTION');
+    assert.ok(desc.includes(b.room_url), 'the room link in DESCRIPTION');
+    assert.ok(desc.includes(`/manage/${b.id}`), 'the manage link in DESCRIPTION');
+  }
+  const v = validate(q.bytes, 'invite');
+  assert.equal(v.method, 'REQUEST');
+  assert.equal(v.events.length, 1);
+  assert.equal(ms(v.events[0].dtstart), ms(b.start));
+  assert.equal(ms(v.events[0].dtend), ms(b.end));
+  assert.equal(v.events[0].status, 'CONFIRMED');
+  assert.equal(v.events[0].sequence, 0);
+  assert.equal(v.events[0].location, b.room_url);
+  assert.equal(v.events[0].url, b.room_url);
+});
+
+test('invite.ics: who may fetch it', async () => {
+  const w = await setup();
+  const D = dayFromNow(6);
+  const a = (await book(d, w, 'maths-60', `${D}T09:00:00Z`)).json;
+  const b = (await book(d, w, 'maths-60', `${D}T11:00:00Z`)).json;
+  assert.ok(a && b);
+  let r = await getIcs(invitePath(a));
+  assert.equal(r.status, 401, r.text);
+  for (const [token, what] of [[b.token, 'another booking\'s token'], ['z'.repeat(43), 'an unknown token'],
+    [a.token.slice(0, -1), 'a truncated token'], [w.token, 'the worker\'s token']]) {
+    r = await getIcs(invitePath(a, token));
+    if (what.startsWith('the worker')) {
+      // The worker may read the booking; either answer is fair, but never
+      // another booking's data.
+      assert.ok([200, 404].includes(r.status), `${what}: ${r.status}`);
+      continue;
+    }
+    assert.equal(r.status, 404, `${what}: ${r.status} ${r.text}`);
+    assert.ok(!r.text.includes('BEGIN:VCALENDAR'));
+  }
+  r = await getIcs(invitePath(a), { authorization: `Bearer ${b.token}` });
+  assert.equal(r.status, 404, `header, another booking's token: ${r.status}`);
+  r = await getIcs(invitePath({ id: 'no-such-booking' }, a.token));
+  assert.equal(r.status, 404, r.text);
+});
+
+test('invite.ics follows a reschedule and a cancel', async () => {
+  const w = await setup();
+  const D = dayFromNow(7);
+  const b = (await book(d, w, 'maths-60', `${D}T09:00:00Z`)).json;
+  const first = parseIcs((await getIcs(invitePath(b, b.token))).bytes).events[0];
+  await new Promise((res) => setTimeout(res, 1100));
+  const rs = await d.api('POST', `/api/v1/bookings/${b.id}/reschedule`, { token: b.token, body: { start: `${D}T14:00:00Z` } });
+  assert.equal(rs.status, 200, rs.text);
+  const moved = await getIcs(invitePath(b, b.token));
+  const m = parseIcs(moved.bytes);
+  assert.equal(text(m.cal, 'METHOD'), 'REQUEST');
+  const ev = m.events[0];
+  assert.equal(text(ev, 'UID'), text(first, 'UID'));
+  assert.equal(text(ev, 'SEQUENCE'), '1');
+  assert.equal(text(ev, 'STATUS'), 'CONFIRMED');
+  assert.equal(icsTime(prop(ev, 'DTSTART').value), ms(`${D}T14:00:00Z`));
+  assert.equal(icsTime(prop(ev, 'DTEND').value), ms(`${D}T15:00:00Z`));
+  assert.ok(icsTime(prop(ev, 'DTSTAMP').value) > icsTime(prop(first, 'DTSTAMP').value), 'a new DTSTAMP');
+  const vm = validate(moved.bytes, 'rescheduled');
+  assert.equal(vm.events[0].sequence, 1);
+  assert.equal(ms(vm.events[0].dtstart), ms(`${D}T14:00:00Z`));
+
+  const c = await d.api('POST', `/api/v1/bookings/${b.id}/cancel`, { token: b.token });
+  assert.equal(c.status, 200, c.text);
+  const gone = await getIcs(invitePath(b, b.token));
+  assert.equal(gone.status, 200, 'the cancelled booking still has its invite');
+  const g = parseIcs(gone.bytes);
+  assert.equal(text(g.cal, 'METHOD'), 'CANCEL');
+  assert.equal(g.events.length, 1);
+  assert.equal(text(g.events[0], 'UID'), text(first, 'UID'));
+  assert.equal(text(g.events[0], 'STATUS'), 'CANCELLED');
+  assert.equal(text(g.events[0], 'SEQUENCE'), '2');
+  const vg = validate(gone.bytes, 'cancelled');
+  assert.equal(vg.method, 'CANCEL');
+  assert.equal(vg.events[0].status, 'CANCELLED');
+  assert.equal(vg.events[0].sequence, 2);
+  assert.equal(vg.events[0].uid, text(first, 'UID'));
+});
+
+test('invite.ics: UIDs are unique per booking', async () => {
+  const w = await setup();
+  const D = dayFromNow(8);
+  const uids = new Set();
+  for (const h of ['09', '10', '11']) {
+    const b = (await book(d, w, 'maths-60', `${D}T${h}:00:00Z`)).json;
+    uids.add(text(parseIcs((await getIcs(invitePath(b, b.token))).bytes).events[0], 'UID'));
+  }
+  assert.equal(uids.size, 3);
+});
