@@ -85,7 +85,7 @@ function renderHeader() {
   const facts = $('service-facts');
   fill(facts,
     h('li', { class: 'fact' }, t('book.with', { name: worker.name })),
-    h('li', { class: 'fact' }, formatDuration(service.duration_min)),
+    Number.isFinite(service.duration_min) ? h('li', { class: 'fact' }, formatDuration(service.duration_min)) : null,
     service.capacity > 1 ? h('li', { class: 'fact' }, t('service.seats', { n: service.capacity })) : null,
     service.video !== false ? h('li', { class: 'fact' }, t('service.video')) : null,
   );

@@ -29,7 +29,7 @@ function render() {
       h('h3', { id: titleId }, h('a', { class: 'card-link', href, text: s.title })),
       s.description ? h('p', { class: 'pre-line', text: s.description }) : null,
       h('ul', { class: 'facts', 'aria-label': t('worker.factsOf', { title: s.title }) },
-        h('li', { class: 'fact' }, formatDuration(s.duration_min)),
+        Number.isFinite(s.duration_min) ? h('li', { class: 'fact' }, formatDuration(s.duration_min)) : null,
         s.capacity > 1 ? h('li', { class: 'fact' }, t('service.seats', { n: s.capacity })) : null,
         s.video !== false ? h('li', { class: 'fact' }, t('service.video')) : null),
       h('p', {}, h('a', {
