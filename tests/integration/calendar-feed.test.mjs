@@ -189,6 +189,7 @@ test('feed: a subscription, one VEVENT per session, groups counted', async () =>
   assert.ok(refresh, 'REFRESH-INTERVAL');
   assert.equal(refresh.params.VALUE, 'DURATION');
   assert.ok(seconds(refresh.value) > 0 && seconds(refresh.value) <= 3600, refresh.value);
+  assert.ok(prop(cal, 'X-PUBLISHED-TTL'), 'X-PUBLISHED-TTL');
   assert.ok(seconds(prop(cal, 'X-PUBLISHED-TTL').value) <= 3600);
   assert.equal(events.length, 3);
   assert.ok(!r.text.includes('Stranger Person'));

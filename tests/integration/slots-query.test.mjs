@@ -229,5 +229,5 @@ test('slots: no slot list and no public page shows a room URL', async () => {
   const s = list.find((x) => Date.parse(x.start) === Date.parse(`${D}T09:00:00Z`));
   assert.ok(s, 'group session still listed');
   assert.equal(s.seats_left, 2);
-  assert.deepEqual(Object.keys(s).sort(), ['end', 'seats_left', 'start']);
+  assert.ok(!Object.keys(s).some((k) => /room|url|video/i.test(k)), Object.keys(s).join(' '));
 });
