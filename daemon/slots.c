@@ -319,12 +319,15 @@ slots_compute(const struct slot_query *q, struct slot_list *out)
 		goto done;
 	}
 	sp = NULL;			/* owned by occ */
-	qsort(own, nown, sizeof(*own), own_cmp);
-	qsort(dates, nown, sizeof(*dates), i32_cmp);
+	if (nown > 0) {
+		qsort(own, nown, sizeof(*own), own_cmp);
+		qsort(dates, nown, sizeof(*dates), i32_cmp);
+	}
 
 	if (candidates(q, lo, hi, &cand, &ncand) == -1)
 		goto done;
-	qsort(cand, ncand, sizeof(*cand), i64_cmp);
+	if (ncand > 0)
+		qsort(cand, ncand, sizeof(*cand), i64_cmp);
 
 	for (i = 0; i < ncand; i++) {
 		s = cand[i];

@@ -110,31 +110,33 @@ leaps_before(int64_t y)
 int32_t
 date_from_ymd(int y, int m, int d)
 {
-	int64_t	days;
-	int	i;
+	/* Days in the year before the first of each month (not leap). */
+	static const int	before[12] = {
+		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
+	};
+	int64_t			days;
 
 	/* Normalise the month so that callers may step past December. */
 	y += (int)floordiv(m - 1, 12);
 	m = (int)(m - 1 - floordiv(m - 1, 12) * 12) + 1;
 	days = 365 * ((int64_t)y - 1970) + leaps_before(y) -
-	    leaps_before(1970);
-	for (i = 1; i < m; i++)
-		days += month_days(y, i);
+	    leaps_before(1970) + before[m - 1] + (m > 2 && is_leap(y));
 	return (int32_t)(days + d - 1);
 }
 
 void
 date_to_ymd(int32_t date, int *y, int *m, int *d)
 {
+	int32_t	jan1;
 	int	yy, mm, left;
 
 	/* An estimate from the mean year, then exact steps. */
 	yy = 1970 + (int)floordiv((int64_t)date * 400, 146097);
-	while (date < date_from_ymd(yy, 1, 1))
+	while (date < (jan1 = date_from_ymd(yy, 1, 1)))
 		yy--;
 	while (date >= date_from_ymd(yy + 1, 1, 1))
-		yy++;
-	left = date - date_from_ymd(yy, 1, 1);
+		jan1 = date_from_ymd(++yy, 1, 1);
+	left = date - jan1;
 	for (mm = 1; mm < 12 && left >= month_days(yy, mm); mm++)
 		left -= month_days(yy, mm);
 	*y = yy;
@@ -374,7 +376,7 @@ footer_offset(const struct posix_tz *tz, int64_t t, int64_t *next)
 	}
 	/* Years beyond 9999 are not calendar years anyone books in. */
 	n = footer_events(tz, year_of(t < TZ_YMIN ? TZ_YMIN :
-	    t > TZ_YMAX ? TZ_YMAX : t) - 1, 4, ev);
+	    t > TZ_YMAX ? TZ_YMAX : t) - 1, 3, ev);
 	off = ev[0].off == tz->dst_off ? tz->std_off : tz->dst_off;
 	for (i = 0; i < n && ev[i].t <= t; i++)
 		off = ev[i].off;
