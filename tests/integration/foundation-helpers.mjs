@@ -209,3 +209,18 @@ export function uid(prefix = 'w') {
   seq += 1;
   return `${prefix}-${process.pid.toString(36)}-${seq}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+// Like runBounded, without blocking the event loop (so that the test can
+// keep talking to a daemon meanwhile).
+export function runAsync(args, { env = {}, cwd, timeout = 20000 } = {}) {
+  const base = { ...process.env };
+  for (const k of Object.keys(base)) if (k.startsWith('CRENEAU_')) delete base[k];
+  return new Promise((res) => {
+    const p = spawn(BIN, args, { env: { ...base, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (b) => { stdout += b; });
+    p.stderr.on('data', (b) => { stderr += b; });
+    const t = setTimeout(() => p.kill('SIGKILL'), timeout);
+    p.on('exit', (code, signal) => { clearTimeout(t); res({ code, signal, stdout, stderr }); });
+  });
+}
