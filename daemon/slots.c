@@ -78,6 +78,21 @@ i32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts v unless it is sorted already, as callers' rows usually are. */
+static void
+sort_if_needed(void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	const char	*p = v;
+	size_t		 i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+}
+
 static void
 span_index_free(struct span_index *ix)
 {
@@ -103,7 +118,7 @@ span_index_build(struct span_index *ix, struct span *v, size_t n)
 	ix->max2 = calloc(n, sizeof(*ix->max2));
 	if (ix->max1 == NULL || ix->arg1 == NULL || ix->max2 == NULL)
 		return -1;
-	qsort(v, n, sizeof(*v), span_cmp);
+	sort_if_needed(v, n, sizeof(*v), span_cmp);
 	for (i = 0; i < n; i++) {
 		int64_t	m1 = i ? ix->max1[i - 1] : INT64_MIN;
 		int64_t	m2 = i ? ix->max2[i - 1] : INT64_MIN;
@@ -299,18 +314,23 @@ slots_compute(const struct slot_query *q, struct slot_list *out)
 
 		if (ss->seats <= 0)
 			continue;
-		if (ss->occ_end > ss->occ_start) {
+		/* Only what can meet a candidate's occupied interval. */
+		if (ss->occ_end > ss->occ_start && ss->occ_end > lo - bb &&
+		    ss->occ_start < hi + dur + ba) {
 			sp[nsp].start = ss->occ_start;
 			sp[nsp].end = ss->occ_end;
 			sp[nsp].id = i;
 			nsp++;
 		}
-		if (ss->same_service) {
+		/* Only what can share a start or a local date with one. */
+		if (ss->same_service && ss->start > lo - 2 * DAY &&
+		    ss->start < hi + 2 * DAY) {
 			own[nown].start = ss->start;
 			own[nown].seats = ss->seats;
 			own[nown].id = i;
-			tz_instant_to_local(q->zone, ss->start, &dates[nown],
-			    &sec);
+			if (sv->max_per_day > 0)
+				tz_instant_to_local(q->zone, ss->start,
+				    &dates[nown], &sec);
 			nown++;
 		}
 	}
@@ -319,15 +339,13 @@ slots_compute(const struct slot_query *q, struct slot_list *out)
 		goto done;
 	}
 	sp = NULL;			/* owned by occ */
-	if (nown > 0) {
-		qsort(own, nown, sizeof(*own), own_cmp);
-		qsort(dates, nown, sizeof(*dates), i32_cmp);
-	}
+	sort_if_needed(own, nown, sizeof(*own), own_cmp);
+	if (sv->max_per_day > 0)
+		sort_if_needed(dates, nown, sizeof(*dates), i32_cmp);
 
 	if (candidates(q, lo, hi, &cand, &ncand) == -1)
 		goto done;
-	if (ncand > 0)
-		qsort(cand, ncand, sizeof(*cand), i64_cmp);
+	sort_if_needed(cand, ncand, sizeof(*cand), i64_cmp);
 
 	for (i = 0; i < ncand; i++) {
 		s = cand[i];
