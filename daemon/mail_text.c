@@ -221,7 +221,8 @@ put_html(FILE *f, const char *s, int multiline)
 		case '\n':
 			if (*p == '\r' && p[1] == '\n')
 				p++;
-			fputs(multiline ? "<br>\n" : " ", f);
+			/* The break before the tag: typed text never starts a line. */
+			fputs(multiline ? "\n<br>" : " ", f);
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
@@ -304,17 +305,19 @@ put_when(FILE *f, const struct mail_locale *lc, const struct mail_msg *m,
 	    z != NULL ? tz_name(z) : "UTC");
 }
 
+/* Closes a memory stream; its text, or NULL (and freed) on error. */
 static char *
-finish(FILE *f, char *buf)
+finish(FILE *f, char **bufp)
 {
 	int	 bad;
 
 	bad = ferror(f);
+	/* open_memstream() sets *bufp for good only at fclose(). */
 	if (fclose(f) != 0 || bad) {
-		free(buf);
-		return NULL;
+		free(*bufp);
+		*bufp = NULL;
 	}
-	return buf;
+	return *bufp;
 }
 
 char *
@@ -341,7 +344,7 @@ mail_subject(const struct mail_msg *m)
 	}
 	fputs(", ", f);
 	put_when(f, lc, m, 0);
-	return finish(f, buf);
+	return finish(f, &buf);
 }
 
 char *
@@ -399,7 +402,7 @@ mail_text_plain(const struct mail_msg *m)
 		fprintf(f, "\n%s\n", m->kind == MAIL_CANCEL ?
 		    lc->attached_cancel : lc->attached);
 	fprintf(f, "\n-- \n%s\n", lc->footer);
-	return finish(f, buf);
+	return finish(f, &buf);
 }
 
 static void
@@ -435,7 +438,7 @@ mail_text_html(const struct mail_msg *m)
 	if ((wf = open_memstream(&when, &wlen)) == NULL)
 		return NULL;
 	put_when(wf, lc, m, 1);
-	if ((when = finish(wf, when)) == NULL)
+	if ((when = finish(wf, &when)) == NULL)
 		return NULL;
 	if ((subj = mail_subject(m)) == NULL) {
 		free(when);
@@ -498,5 +501,5 @@ mail_text_html(const struct mail_msg *m)
 	fputs("</p>\n</body>\n</html>\n", f);
 	free(when);
 	free(subj);
-	return finish(f, buf);
+	return finish(f, &buf);
 }
