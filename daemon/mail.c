@@ -278,38 +278,53 @@ addr_ok(const char *a)
 	return 1;
 }
 
-/* "Name" <addr>, or =?utf-8?B?...?= <addr>, or just addr. */
+/*
+ * "Name" <addr>, or =?utf-8?B?...?= <addr>, or just addr; the address goes
+ * on a line of its own only when the line would pass 78 columns.
+ */
 static int
 sb_header_addr(struct sbuf *b, const char *hname, const char *addr,
     const char *dname)
 {
-	char	*v = NULL;
-	char	*p;
+	struct sbuf	 ph = { 0 };
+	char		*v = NULL;
+	char		*p;
 
 	if (!addr_ok(addr)) {
 		log_warnx("mail: unusable %s address", hname);
 		return -1;
 	}
-	sb_printf(b, "%s: ", hname);
 	if (dname != NULL) {
 		if ((v = header_clean(dname)) == NULL)
 			return -1;
 		if (*v == '\0')
 			;
 		else if (is_ascii_printable(v) && strlen(v) <= 60) {
-			sb_add(b, "\"");
+			sb_add(&ph, "\"");
 			for (p = v; *p != '\0'; p++) {
 				if (*p == '"' || *p == '\\')
-					sb_add(b, "\\");
-				sb_addn(b, p, 1);
+					sb_add(&ph, "\\");
+				sb_addn(&ph, p, 1);
 			}
-			sb_add(b, "\"\r\n ");
-		} else {
-			sb_encoded_words(b, v);
-			sb_add(b, "\r\n ");
-		}
+			sb_add(&ph, "\"");
+		} else
+			sb_encoded_words(&ph, v);
 		free(v);
+		if (ph.err) {
+			free(ph.p);
+			return -1;
+		}
 	}
+	sb_printf(b, "%s: ", hname);
+	if (ph.len > 0) {
+		sb_add(b, ph.p);
+		if (strchr(ph.p, '\n') != NULL ||
+		    strlen(hname) + 2 + ph.len + strlen(addr) + 3 > 78)
+			sb_add(b, "\r\n ");
+		else
+			sb_add(b, " ");
+	}
+	free(ph.p);
 	sb_printf(b, "<%s>\r\n", addr);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct mail_locale {
 	const char	*month[12];
 	const char	*subject[MAIL_KIND_COUNT];	/* prefix */
 	const char	*intro[MAIL_KIND_COUNT];
+	const char	*colon;			/* after a label */
 	const char	*with;			/* "service with worker" */
 	const char	*hello;
 	const char	*l_what;
@@ -53,7 +54,7 @@ static const struct mail_locale locales[] = {
 		  "You have a new booking.",
 		  "A booking has been cancelled.",
 		  "A reminder of your upcoming session." },
-		"with", "Hello",
+		": ", "with", "Hello",
 		"What", "With", "When", "Client", "E-mail", "Video link",
 		"Note", "Reason",
 		"To reschedule or cancel:",
@@ -82,7 +83,7 @@ static const struct mail_locale locales[] = {
 		  "Vous avez une nouvelle r\u00e9servation.",
 		  "Une r\u00e9servation a \u00e9t\u00e9 annul\u00e9e.",
 		  "Petit rappel de votre prochaine s\u00e9ance." },
-		"avec", "Bonjour",
+		" : ", "avec", "Bonjour",
 		"Quoi", "Avec", "Quand", "Client", "E-mail", "Lien vid\u00e9o",
 		"Note", "Motif",
 		"Pour d\u00e9placer ou annuler :",
@@ -108,7 +109,7 @@ static const struct mail_locale locales[] = {
 		  "Je hebt een nieuwe boeking.",
 		  "Een boeking is geannuleerd.",
 		  "Een herinnering aan je volgende sessie." },
-		"met", "Hallo",
+		": ", "met", "Hallo",
 		"Wat", "Met", "Wanneer", "Klant", "E-mail", "Videolink",
 		"Notitie", "Reden",
 		"Verplaatsen of annuleren:",
@@ -364,32 +365,32 @@ mail_text_plain(const struct mail_msg *m)
 	put_line(f, w ? m->worker_name : m->client_name);
 	fprintf(f, ",\n\n%s\n\n", lc->intro[m->kind]);
 
-	fprintf(f, "%s: ", lc->l_what);
+	fprintf(f, "%s%s", lc->l_what, lc->colon);
 	put_line(f, m->service_title);
 	if (w) {
-		fprintf(f, "\n%s: ", lc->l_client);
+		fprintf(f, "\n%s%s", lc->l_client, lc->colon);
 		put_line(f, m->client_name);
 		if (m->client_email != NULL) {
-			fprintf(f, "\n%s: ", lc->l_email);
+			fprintf(f, "\n%s%s", lc->l_email, lc->colon);
 			put_line(f, m->client_email);
 		}
 	} else {
-		fprintf(f, "\n%s: ", lc->l_with);
+		fprintf(f, "\n%s%s", lc->l_with, lc->colon);
 		put_line(f, m->worker_name);
 	}
-	fprintf(f, "\n%s: ", lc->l_when);
+	fprintf(f, "\n%s%s", lc->l_when, lc->colon);
 	put_when(f, lc, m, 1);
 	if (m->room_url != NULL && !is_cancel(m->kind)) {
-		fprintf(f, "\n%s: ", lc->l_video);
+		fprintf(f, "\n%s%s", lc->l_video, lc->colon);
 		put_line(f, m->room_url);
 	}
 	if (m->cancel_reason != NULL && *m->cancel_reason != '\0' &&
 	    is_cancel(m->kind)) {
-		fprintf(f, "\n%s: ", lc->l_reason);
+		fprintf(f, "\n%s%s", lc->l_reason, lc->colon);
 		put_line(f, m->cancel_reason);
 	}
 	if (m->note != NULL && *m->note != '\0') {
-		fprintf(f, "\n%s:\n", lc->l_note);
+		fprintf(f, "\n%s%s\n", lc->l_note, lc->colon);
 		put_block(f, m->note, "    ");
 	}
 	fputs("\n", f);
