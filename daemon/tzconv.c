@@ -710,7 +710,7 @@ struct zi_link {
 int
 tz_init(const char *dir)
 {
-	char		 path[PATH_MAX], line[1024], *f[4], *s;
+	char		 path[PATH_MAX], line[1024], *f[4], *s, *save;
 	struct zi_link	*links = NULL, *nl;
 	struct tzdata	*d, **nd;
 	const struct zone *tz;
@@ -730,8 +730,8 @@ tz_init(const char *dir)
 		if (line[0] != 'Z' && line[0] != 'L')
 			continue;
 		nf = 0;
-		for (s = strtok(line, " \t\n"); s != NULL && nf < 3;
-		    s = strtok(NULL, " \t\n"))
+		for (s = strtok_r(line, " \t\n", &save); s != NULL && nf < 3;
+		    s = strtok_r(NULL, " \t\n", &save))
 			f[nf++] = s;
 		if (nf < 2 || strlen(f[0]) != 1)
 			continue;

@@ -414,6 +414,46 @@ test_local_to_instant_matches_definition(void **state)
 	assert_true(ndays >= 9 * 2 * 2);
 }
 
+/*
+ * 00:00 of a date read by these rules is the first instant that shows the
+ * date, also where the clocks change at midnight: so a day's instants are
+ * [date 00:00, date + 1 00:00), which the slot listing relies on.
+ */
+static void
+test_midnight_is_the_first_instant_of_a_date(void **state)
+{
+	static const char	*names[] = { "America/Santiago",
+	    "America/Havana", "Asia/Beirut", "America/Asuncion",
+	    "Europe/Brussels", "Australia/Lord_Howe", "Asia/Tehran" };
+	size_t			 i;
+	int32_t			 d, date, sec, n = 0;
+	int64_t			 t;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct zone	*z = zone(names[i]);
+
+		for (d = date_from_ymd(2000, 1, 1);
+		    d < date_from_ymd(2050, 1, 1); d++) {
+			if (tz_offset_at(z, (int64_t)d * 86400) ==
+			    tz_offset_at(z, (int64_t)(d + 1) * 86400))
+				continue;
+			n++;
+			t = tz_local_to_instant(z, d, 0);
+			tz_instant_to_local(z, t, &date, &sec);
+			assert_int_equal(date, d);
+			tz_instant_to_local(z, t - 1, &date, &sec);
+			assert_int_equal(date, d - 1);
+			/* Every minute of the day shows the date. */
+			for (t = tz_local_to_instant(z, d, 0);
+			    t < tz_local_to_instant(z, d + 1, 0); t += 60) {
+				tz_instant_to_local(z, t, &date, &sec);
+				assert_int_equal(date, d);
+			}
+		}
+	}
+	assert_true(n > 400);
+}
+
 static void
 test_instant_to_local(void **state)
 {
@@ -631,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_midnight_transitions),
 		cmocka_unit_test(test_lord_howe_half_hour_gap_and_fold),
 		cmocka_unit_test(test_local_to_instant_matches_definition),
+		cmocka_unit_test(test_midnight_is_the_first_instant_of_a_date),
 		cmocka_unit_test(test_instant_to_local),
 		cmocka_unit_test(test_rfc3339_parse_accepts),
 		cmocka_unit_test(test_rfc3339_parse_rejects),
