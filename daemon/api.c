@@ -174,6 +174,35 @@ booking_visible(struct request *rq, const char *id)
 }
 
 /*
+ * The worker (and service) a path names must exist before the body is
+ * looked at: a missing one is 404 whatever the body says.
+ */
+static int
+resource_check(struct request *rq)
+{
+	const char	*p = rq->route->pattern;
+	struct worker	 w;
+	struct service	 s;
+	int		 rc;
+
+	if (strncmp(p, "/api/v1/workers/*", 17) != 0)
+		return 0;
+	rc = store_worker_get(rq->st, rq->args[0], &w);
+	worker_clear(&w);
+	if (rc == STORE_OK && strncmp(p + 17, "/services/*", 11) == 0) {
+		rc = store_service_get(rq->st, rq->args[0], rq->args[1], &s);
+		service_clear(&s);
+	}
+	if (rc == STORE_OK)
+		return 0;
+	if (rc == STORE_NOTFOUND)
+		not_found(rq);
+	else
+		internal(rq);
+	return -1;
+}
+
+/*
  * Runs after the route matched, before the body is read: authentication
  * (401/403/404 as API.md says, so that nothing can be probed), then the
  * rate limit of booking writes.
@@ -226,6 +255,8 @@ api_authorize(struct request *rq)
 		}
 		break;
 	}
+	if (resource_check(rq) == -1)
+		return -1;
 	if ((r->flags & R_LIMITED) && api.rl != NULL &&
 	    (wait = ratelimit_take(api.rl, rq->client,
 	    (int64_t)rq->now * 1000)) > 0) {
@@ -751,7 +782,7 @@ api_booking_create(struct request *rq)
 
 	memset(&req, 0, sizeof(req));
 	v = json_object_get(rq->json, "start");
-	if (v == NULL || !json_is_string(v))
+	if (v == NULL || json_text(v) == NULL)
 		return invalid_field(rq, "start", "is required (RFC 3339 with "
 		    "an offset)");
 	start = json_string_value(v);
@@ -759,20 +790,20 @@ api_booking_create(struct request *rq)
 		return invalid_field(rq, "start", "must be an RFC 3339 instant "
 		    "with an offset");
 	v = json_object_get(rq->json, "name");
-	if (!json_is_string(v) || !valid_line(json_string_value(v),
+	if (json_text(v) == NULL || !valid_line(json_string_value(v),
 	    NAME_MAX_CHARS))
 		return invalid_field(rq, "name", "must be 1 to 200 characters "
 		    "without control characters");
 	req.name = json_string_value(v);
 	v = json_object_get(rq->json, "email");
-	if (!json_is_string(v) || !valid_email(json_string_value(v)))
+	if (json_text(v) == NULL || !valid_email(json_string_value(v)))
 		return invalid_field(rq, "email", "is not a valid e-mail "
 		    "address");
 	req.email = json_string_value(v);
 	bad = NULL;
 	v = json_object_get(rq->json, "timezone");
 	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_string(v) || strlen(json_string_value(v)) >=
+		if (json_text(v) == NULL || strlen(json_string_value(v)) >=
 		    TZNAME_MAX || tz_get(json_string_value(v)) == NULL)
 			bad = "timezone";
 		else
@@ -782,15 +813,16 @@ api_booking_create(struct request *rq)
 		return invalid_field(rq, bad, "is not an IANA time zone");
 	v = json_object_get(rq->json, "locale");
 	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_string(v) || !valid_locale(json_string_value(v)))
+		if (json_text(v) == NULL || !valid_locale(json_string_value(v)))
 			return invalid_field(rq, "locale", "must be fr, nl or "
 			    "en");
 		req.locale = json_string_value(v);
 	}
 	v = json_object_get(rq->json, "note");
 	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return invalid_field(rq, "note", "must be a string");
+		if (json_text(v) == NULL)
+			return invalid_field(rq, "note", "must be a string "
+			    "without NUL");
 		note = note_normalize(json_string_value(v), NOTE_MAX_CHARS,
 		    &badnote);
 		if (note == NULL)
@@ -881,8 +913,9 @@ api_booking_cancel(struct request *rq)
 	if (rq->json != NULL)
 		v = json_object_get(rq->json, "reason");
 	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return invalid_field(rq, "reason", "must be a string");
+		if (json_text(v) == NULL)
+			return invalid_field(rq, "reason", "must be a string "
+			    "without NUL");
 		if ((reason = note_normalize(json_string_value(v),
 		    REASON_MAX_CHARS, &bad)) == NULL)
 			return bad ? invalid_field(rq, "reason", "must be at "
@@ -910,7 +943,7 @@ api_booking_reschedule(struct request *rq)
 	int			 rc;
 
 	v = json_object_get(rq->json, "start");
-	if (!json_is_string(v) || rfc3339_parse(json_string_value(v),
+	if (json_text(v) == NULL || rfc3339_parse(json_string_value(v),
 	    &start) == -1)
 		return invalid_field(rq, "start", "must be an RFC 3339 instant "
 		    "with an offset");

@@ -524,7 +524,7 @@ request_run(struct request *rq)
 	if ((r->flags & (R_BODY | R_BODY_OPT)) &&
 	    !((r->flags & R_BODY_OPT) && rq->bodylen == 0)) {
 		rq->json = json_loadb(rq->body != NULL ? rq->body : "",
-		    rq->bodylen, 0, &jerr);
+		    rq->bodylen, JSON_ALLOW_NUL, &jerr);
 		if (rq->json == NULL) {
 			http_error(rq, 400, "invalid_json", NULL,
 			    "the body is not valid JSON: %s", jerr.text);

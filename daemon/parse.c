@@ -208,6 +208,17 @@ valid_locale(const char *s)
 	    strcmp(s, "en") == 0);
 }
 
+const char *
+json_text(json_t *v)
+{
+	const char	*s;
+
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	return strlen(s) == json_string_length(v) ? s : NULL;
+}
+
 /* A string member, NULL when absent; -1 when present but not a string. */
 static int
 get_str(json_t *o, const char *key, const char **out)
@@ -217,9 +228,8 @@ get_str(json_t *o, const char *key, const char **out)
 	*out = NULL;
 	if (v == NULL)
 		return 0;
-	if (!json_is_string(v))
+	if ((*out = json_text(v)) == NULL)
 		return -1;
-	*out = json_string_value(v);
 	return 0;
 }
 
@@ -429,8 +439,8 @@ parse_intervals(json_t *a, struct day_hours *d, const char *path,
 	json_array_foreach(a, i, iv) {
 		snprintf(f, sizeof(f), "%s[%zu]", path, i);
 		if (!json_is_array(iv) || json_array_size(iv) != 2 ||
-		    !json_is_string(x = json_array_get(iv, 0)) ||
-		    !json_is_string(y = json_array_get(iv, 1)))
+		    json_text(x = json_array_get(iv, 0)) == NULL ||
+		    json_text(y = json_array_get(iv, 1)) == NULL)
 			return fail(e, f, "must be [\"HH:MM\", \"HH:MM\"]");
 		if (hhmm_parse(json_string_value(x), 0, &a0) == -1)
 			return fail(e, f, "start must be HH:MM (00:00 to "
@@ -515,7 +525,7 @@ parse_hours(json_t *o, struct hours *h, struct field_error *e)
 			}
 			snprintf(f, sizeof(f), "overrides[%zu].date", i);
 			x = json_object_get(v, "date");
-			if (!json_is_string(x) ||
+			if (json_text(x) == NULL ||
 			    date_parse(json_string_value(x), &ov->date) == -1) {
 				fail(e, f, "must be a date YYYY-MM-DD");
 				goto fail;
@@ -564,7 +574,7 @@ parse_hours(json_t *o, struct hours *h, struct field_error *e)
 			}
 			snprintf(f, sizeof(f), "time_off[%zu].start", i);
 			x = json_object_get(v, "start");
-			if (!json_is_string(x) ||
+			if (json_text(x) == NULL ||
 			    rfc3339_parse(json_string_value(x), &t->start) ==
 			    -1) {
 				fail(e, f, "must be an RFC 3339 instant with "
@@ -573,7 +583,7 @@ parse_hours(json_t *o, struct hours *h, struct field_error *e)
 			}
 			snprintf(f, sizeof(f), "time_off[%zu].end", i);
 			x = json_object_get(v, "end");
-			if (!json_is_string(x) ||
+			if (json_text(x) == NULL ||
 			    rfc3339_parse(json_string_value(x), &t->end) ==
 			    -1) {
 				fail(e, f, "must be an RFC 3339 instant with "

@@ -687,6 +687,8 @@ store_worker_get(struct store *st, const char *id, struct worker *w)
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	memset(w, 0, sizeof(*w));
+
 	if ((s = get(st, Q_W_GET)) == NULL)
 		return STORE_ERR;
 	bind_text(s, 1, id);
@@ -1147,6 +1149,8 @@ store_service_get(struct store *st, const char *worker, const char *id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	memset(v, 0, sizeof(*v));
+
 	if ((s = get(st, Q_S_GET)) == NULL)
 		return STORE_ERR;
 	bind_text(s, 1, worker);
@@ -1356,6 +1360,8 @@ session_one(struct store *st, sqlite3_stmt *s, struct session *v)
 {
 	int	 rc;
 
+	memset(v, 0, sizeof(*v));
+
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		session_row(s, v);
@@ -1494,6 +1500,8 @@ store_booking_get(struct store *st, const char *id, struct booking *b)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
+
+	memset(b, 0, sizeof(*b));
 
 	if ((s = get(st, Q_B_GET)) == NULL)
 		return STORE_ERR;

@@ -39,6 +39,11 @@ int	valid_line(const char *, size_t max);
  */
 char	*note_normalize(const char *, size_t max, int *bad);
 int	valid_locale(const char *);
+/*
+ * The text of a JSON string, or NULL when v is not a string or holds a NUL
+ * ("\u0000" is valid JSON, but no field of ours may carry it).
+ */
+const char *json_text(json_t *v);
 
 /*
  * Worker fields from a POST (partial = 0: id, name, email, timezone
