@@ -36,6 +36,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "parse.h"
 
 struct http {
 	struct MHD_Daemon	*d;
@@ -395,30 +396,6 @@ queue(struct MHD_Connection *conn, struct request *rq)
 	ret = MHD_queue_response(conn, rq->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
-}
-
-/* Depth of nested arrays and objects; the top level is 1. */
-static int
-json_depth_ok(json_t *j, int depth)
-{
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
-
-	if (!json_is_object(j) && !json_is_array(j))
-		return 1;
-	if (depth > JSON_DEPTH_MAX)
-		return 0;
-	if (json_is_object(j)) {
-		json_object_foreach(j, k, v)
-			if (!json_depth_ok(v, depth + 1))
-				return 0;
-	} else {
-		json_array_foreach(j, i, v)
-			if (!json_depth_ok(v, depth + 1))
-				return 0;
-	}
-	return 1;
 }
 
 static void

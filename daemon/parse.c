@@ -208,6 +208,30 @@ valid_locale(const char *s)
 	    strcmp(s, "en") == 0);
 }
 
+/* Depth of nested arrays and objects; the top level is 1. */
+int
+json_depth_ok(json_t *j, int depth)
+{
+	const char	*k;
+	json_t		*v;
+	size_t		 i;
+
+	if (!json_is_object(j) && !json_is_array(j))
+		return 1;
+	if (depth > JSON_DEPTH_MAX)
+		return 0;
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v)
+			if (!json_depth_ok(v, depth + 1))
+				return 0;
+	} else {
+		json_array_foreach(j, i, v)
+			if (!json_depth_ok(v, depth + 1))
+				return 0;
+	}
+	return 1;
+}
+
 const char *
 json_text(json_t *v)
 {

@@ -18,7 +18,6 @@
 #include "model.h"
 
 #define BODY_MAX	(64 * 1024)
-#define JSON_DEPTH_MAX	32
 #define ROUTE_ARGS_MAX	4
 #define HEADERS_MAX	8
 

@@ -44,6 +44,9 @@ int	valid_locale(const char *);
  * ("\u0000" is valid JSON, but no field of ours may carry it).
  */
 const char *json_text(json_t *v);
+/* Nesting of arrays and objects at most JSON_DEPTH_MAX; the top is 1. */
+#define JSON_DEPTH_MAX	32
+int	json_depth_ok(json_t *, int depth);
 
 /*
  * Worker fields from a POST (partial = 0: id, name, email, timezone
