@@ -1178,7 +1178,7 @@ build_feed(struct request *rq, const struct worker *w, char **calp,
 	const struct booking	**parts = NULL;
 	struct ics_feed		 feed;
 	size_t			 ns = 0, nb = 0, nsvc = 0, ne = 0, np = 0;
-	size_t			 i, j, k, b0;
+	size_t			 i, j, k, lo, hi;
 	int			 rc = -1;
 
 	if (store_sessions_feed(rq->st, w->id, rq->now - FEED_KEEP, &sess,
@@ -1191,7 +1191,7 @@ build_feed(struct request *rq, const struct worker *w, char **calp,
 	if ((ns > 0 && (ent = calloc(ns, sizeof(*ent))) == NULL) ||
 	    (nb > 0 && (parts = calloc(nb, sizeof(*parts))) == NULL))
 		goto done;
-	for (i = 0, b0 = 0; i < ns; i++) {
+	for (i = 0; i < ns; i++) {
 		const struct service	*sv = NULL;
 		size_t			 first = np;
 		int64_t			 last_change = 0;
@@ -1201,16 +1201,21 @@ build_feed(struct request *rq, const struct worker *w, char **calp,
 				sv = &svc[k];
 		if (sv == NULL)
 			continue;
-		/* Bookings are sorted by session id; so are lookups here. */
-		for (j = 0; j < nb; j++) {
-			if (bk[j].session_id != sess[i].id)
-				continue;
+		/* Bookings are sorted by session id: find the first of it. */
+		for (lo = 0, hi = nb; lo < hi;) {
+			size_t	 mid = lo + (hi - lo) / 2;
+
+			if (bk[mid].session_id < sess[i].id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (j = lo; j < nb && bk[j].session_id == sess[i].id; j++) {
 			if (bk[j].updated_at > last_change)
 				last_change = bk[j].updated_at;
 			if (bk[j].status == BOOKING_CONFIRMED)
 				parts[np++] = &bk[j];
 		}
-		(void)b0;
 		/* A wholly cancelled session stays 30 days, then goes. */
 		if (np == first && last_change < rq->now - FEED_KEEP)
 			continue;
