@@ -50,6 +50,9 @@ test('usage errors exit 2 with one line on stderr', () => {
     ['backup'],
     ['backup', '--bogus', '/tmp/x.db'],
     ['-x'],
+    ['serve', 'extra'],
+    ['admin-token', 'extra'],
+    ['backup', 'a.db', 'b.db'],
   ];
   for (const args of cases) usageError(runBounded(args), args.join(' '));
 });
@@ -180,6 +183,35 @@ test('backup to a folder that does not exist is a runtime error (exit 1)', () =>
   const r = runBounded(['backup', join(dir, 'no', 'such', 'dir', 'x.db'), '--db', db]);
   assert.equal(r.code, 1, r.stderr);
   assert.ok(r.stderr.trim().length > 0);
+});
+
+test('runtime errors exit 1 with a message: port taken, database folder missing', async () => {
+  const dir = scratch();
+  const d = await startDaemon();
+  try {
+    const { port } = new URL(d.url);
+    const taken = runBounded(['serve', '--db', join(dir, 'c.db'), '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
+    assert.equal(taken.signal, null, 'still running on a taken port');
+    assert.equal(taken.code, 1, taken.stderr);
+    assert.ok(taken.stderr.trim().length > 0);
+  } finally { await d.stop(); d.cleanup(); }
+  const nodir = join(dir, 'no', 'such', 'c.db');
+  for (const args of [['serve', '--db', nodir, '--listen', '127.0.0.1:0'], ['admin-token', '--db', nodir]]) {
+    const r = runBounded(args, { timeout: 5000 });
+    assert.equal(r.signal, null, `${args[0]}: still running`);
+    assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(nodir), `${args[0]}: the message should name ${nodir}: ${r.stderr}`);
+  }
+});
+
+test('backup of a database that does not exist is an error, not an empty copy', () => {
+  const dir = scratch();
+  const missing = join(dir, 'typo.db');
+  const dest = join(dir, 'copy.db');
+  const r = runBounded(['backup', dest, '--db', missing]);
+  assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
+  assert.ok(r.stderr.trim().length > 0);
+  assert.ok(!existsSync(missing), 'backup created the database it was asked to copy');
 });
 
 // ---- precedence ----------------------------------------------------------------

@@ -195,6 +195,19 @@ test('an over-size Content-Length without a token is 401 (auth before body)', as
   expectError(r, 401, 'unauthorized');
 });
 
+test('Expect: 100-continue without a token: 401 at once, no 100 Continue', async () => {
+  const c = rawConn(d.url);
+  await c.write(head('POST', '/api/v1/workers', {
+    'Content-Type': 'application/json', 'Content-Length': '200', Expect: '100-continue', Connection: 'close',
+  }));
+  const r = await c.waitFinal(4000);
+  const all = c.responses();
+  c.close();
+  assert.ok(r, 'no answer to the headers');
+  assert.ok(!all.some((x) => x.status === 100), 'the server asked for a body it will refuse');
+  expectError(r, 401, 'unauthorized');
+});
+
 test('a chunked body that passes 64 KiB is 413', async () => {
   const c = rawConn(d.url);
   await c.write(head('POST', '/api/v1/workers', {

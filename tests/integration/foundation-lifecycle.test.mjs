@@ -48,6 +48,24 @@ test('workers, hours, services and tokens survive a restart', async () => {
   }
 });
 
+test('rotated tokens stay rotated across a restart', async () => {
+  let d = await startDaemon();
+  try {
+    const w = await createWorker(d, { id: uid('rt') });
+    const t = await d.api('POST', `/api/v1/workers/${w.id}/token`, { token: w.token });
+    const f = await d.api('POST', `/api/v1/workers/${w.id}/feed-token`, { token: t.json.token });
+    assert.equal(f.status, 200);
+    d = await d.restart();
+    assert.equal((await d.api('GET', `/api/v1/workers/${w.id}/availability`, { token: w.token })).status, 401);
+    assert.equal((await d.api('GET', `/api/v1/workers/${w.id}/availability`, { token: t.json.token })).status, 200);
+    assert.equal((await d.api('GET', new URL(w.feed_url).pathname)).status, 404);
+    assert.equal((await d.api('GET', new URL(f.json.feed_url).pathname)).status, 200);
+  } finally {
+    await d.stop();
+    d.cleanup();
+  }
+});
+
 // Starts a POST whose body is held back half-way, so that the request is in
 // flight when the signal comes; returns the connection and the rest.
 async function halfRequest(d) {

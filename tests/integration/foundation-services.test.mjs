@@ -132,6 +132,14 @@ test('a service id that exists for this worker is 409; another worker may reuse 
   assert.equal((await post(b, svc({ id: 'maths-60' }))).status, 201);
 });
 
+test('the same service id sent 8 times at once makes one service', async () => {
+  const w = await createWorker(d, { id: uid('sv') });
+  const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => post(w, svc({ id: 'race', title: `T${i}` }))));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409]);
+  const all = await d.api('GET', base(w), { token: w.token });
+  assert.deepEqual(all.json.services.map((s) => s.id), ['race']);
+});
+
 test('the list: public sees active services only, the worker and admin see all', async () => {
   const w = await createWorker(d, { id: uid('sv') });
   await createService(d, w, { id: 'on-1' });

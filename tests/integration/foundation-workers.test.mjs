@@ -66,6 +66,17 @@ test('create: ids must match ^[a-z0-9][a-z0-9-]{0,62}$', async () => {
   }
 });
 
+test('create: the same id sent 8 times at once makes one worker', async () => {
+  const id = uid('race');
+  const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => create(body({ id, name: `N${i}` }))));
+  const codes = rs.map((r) => r.status).sort();
+  assert.deepEqual(codes, [201, 409, 409, 409, 409, 409, 409, 409], rs.map((r) => r.text).join('\n'));
+  for (const r of rs.filter((x) => x.status === 409)) expectError(r, 409, 'conflict');
+  const winner = rs.find((r) => r.status === 201).json;
+  const g = await d.api('GET', `/api/v1/workers/${id}`, { token: winner.token });
+  assert.equal(g.json.name, winner.name);
+});
+
 test('create: reserved worker ids are 422', async () => {
   for (const id of ['api', 'feeds', 'static', 'manage', 'admin', 'healthz', 'metrics', 'favicon.ico', 'robots.txt']) {
     expect422(await create(body({ id })), 'id');
