@@ -259,6 +259,15 @@ test('limits: 24 intervals a day and 1000 overrides fit, more is 422', async () 
   assert.equal((await get(w)).json.overrides.length, 1000);
   expect422(await put(w, { weekly: {}, overrides: ovs(1001), time_off: [] }), /^overrides(\[1000\])?$/);
   assert.equal((await get(w)).json.overrides.length, 1000);
+  const offs = (n) => Array.from({ length: n }, (_, i) => ({
+    start: new Date(day0 + i * 86400000).toISOString().slice(0, 19) + 'Z',
+    end: new Date(day0 + i * 86400000 + 3600000).toISOString().slice(0, 19) + 'Z',
+  }));
+  r = await put(w, { weekly: {}, overrides: [], time_off: offs(1000) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await get(w)).json.time_off.length, 1000);
+  expect422(await put(w, { weekly: {}, overrides: [], time_off: offs(1001) }), /^time_off(\[1000\])?$/);
+  assert.equal((await get(w)).json.time_off.length, 1000);
 });
 
 test('availability needs the worker token: 401 without, 404 for an unknown worker', async () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { startDaemon, createWorker, putHours, createService } from './lib.mjs';
 import { rawConn, hostPort, uid, sleep } from './foundation-helpers.mjs';
 
@@ -116,7 +117,9 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
       const e = await d.exited;
       assert.deepEqual(e, { code: 0, signal: null });
       assert.ok(Date.now() - t0 < 10000);
-      // The database is closed cleanly and holds the in-flight worker.
+      // The database is closed cleanly (SQLite removes the WAL file when its
+      // last connection closes) and holds the in-flight worker.
+      assert.ok(!existsSync(`${d.db}-wal`), 'the -wal file is left: the database was not closed');
       const check = execFileSync('/usr/bin/sqlite3', [d.db, 'PRAGMA integrity_check'], { encoding: 'utf8' });
       assert.equal(check.trim(), 'ok');
       const dump = execFileSync('/usr/bin/sqlite3', [d.db, '.dump'], { encoding: 'utf8' });
