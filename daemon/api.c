@@ -1318,16 +1318,17 @@ page_lang(struct request *rq, const char *fallback)
 	return "fr";
 }
 
+/*
+ * A worker or service that does not exist: the same page, answered 404,
+ * whose script says so in the visitor's language.
+ */
 static int
-page_not_found(struct request *rq)
+page_not_found(struct request *rq, const char *page)
 {
-	static const char	 html[] = "<!doctype html>\n<html lang=\"fr\">"
-	    "<meta charset=\"utf-8\"><title>404</title>"
-	    "<p>Page introuvable. Pagina niet gevonden. Page not found.</p>"
-	    "</html>\n";
-
-	return http_send(rq, 404, "text/html; charset=utf-8", html,
-	    sizeof(html) - 1);
+	http_page(rq, page, page_lang(rq, NULL));
+	if (rq->status == 200)
+		rq->status = 404;
+	return 0;
 }
 
 static int
@@ -1338,7 +1339,7 @@ page_worker(struct request *rq)
 
 	if (!valid_id(rq->args[0]) ||
 	    store_worker_get(rq->st, rq->args[0], &w) != STORE_OK)
-		return page_not_found(rq);
+		return page_not_found(rq, "worker.html");
 	rc = http_page(rq, "worker.html", page_lang(rq, w.locale));
 	worker_clear(&w);
 	return rc;
@@ -1353,11 +1354,11 @@ page_book(struct request *rq)
 
 	if (!valid_id(rq->args[0]) || !valid_id(rq->args[1]) ||
 	    store_worker_get(rq->st, rq->args[0], &w) != STORE_OK)
-		return page_not_found(rq);
+		return page_not_found(rq, "book.html");
 	if (store_service_get(rq->st, rq->args[0], rq->args[1], &s) !=
 	    STORE_OK) {
 		worker_clear(&w);
-		return page_not_found(rq);
+		return page_not_found(rq, "book.html");
 	}
 	rc = http_page(rq, "book.html", page_lang(rq, w.locale));
 	worker_clear(&w);
