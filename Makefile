@@ -47,27 +47,33 @@ FUZZ_SECONDS	?= 15
 all: $(BUILD)/creneau
 
 $(BUILD)/creneau: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
 
 $(BUILD)/obj/%.o: daemon/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/san/%.o: daemon/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/san/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_SAN_OBJS)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN_FLAGS) -o $@ $< \
+	@echo "  LD san  $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN_FLAGS) -o $@ $< \
 	    $(LIB_SAN_OBJS) $(LIBS) -lcmocka
 
 $(BUILD)/fuzz/%.o: daemon/%.c
 	@mkdir -p $(@D)
-	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	@echo "  CC fuzz $<"
+	@clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	    -c -o $@ $<
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_FUZZ_OBJS)
-	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	@echo "  LD fuzz $@"
+	@clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    -o $@ $< $(LIB_FUZZ_OBJS) $(LIBS)
 
 # Installs the Debian and npm packages that are missing (as root), or says
