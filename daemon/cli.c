@@ -3,10 +3,12 @@
  * daemon (SQLite's locking makes that safe): admin-token, backup, worker
  * add|list|token, bookings.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -70,7 +72,12 @@ cmd_backup(const struct config *c, const char *dest)
 {
 	struct store	*st;
 
-	/* Opening first creates or migrates a database that is not there. */
+	/* A mistyped --db must not give an empty "backup" and exit 0. */
+	if (access(c->db, R_OK) == -1) {
+		fprintf(stderr, "creneau: %s: %s\n", c->db, strerror(errno));
+		return 1;
+	}
+	/* Opening first migrates an older database to this version. */
 	if ((st = open_db(c)) == NULL)
 		return 1;
 	store_close(st);

@@ -4,6 +4,8 @@
  * (cli.h). Exit 0 on success, 2 on a usage error with one line on stderr,
  * 1 on a runtime error.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -174,6 +176,8 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 rc;
 
+	/* The database and backups hold e-mails and notes: ours only. */
+	umask(077);
 	if (argc < 2) {
 		fprintf(stderr, "creneau: no command (see creneau --help)\n");
 		return 2;
