@@ -107,3 +107,31 @@ test('two services with overlapping slots booked in parallel never both succeed'
     assert.ok(n <= (s === 'b' ? 3 : 1), `session ${s} ${start} holds ${n}`);
   }
 });
+
+test('parallel reschedules into one capacity-1 slot: exactly one moves', async () => {
+  const w = await worker();
+  await createService(d, w, { id: 's', duration_min: 30 });
+  const D = dayFromNow(8);
+  const mine = [];
+  for (let i = 0; i < 12; i++) {
+    const r = await book(d, w, 's', new Date(Date.parse(`${D}T07:00:00Z`) + i * 3600000).toISOString().replace('.000Z', 'Z'));
+    assert.equal(r.status, 201, r.text);
+    mine.push(r.json);
+  }
+  const target = `${D}T20:30:00Z`;
+  const answers = await Promise.all(mine.map((b) => d.api('POST', `/api/v1/bookings/${b.id}/reschedule`,
+    { token: b.token, body: { start: target } })));
+  const moved = answers.filter((r) => r.status === 200);
+  assert.equal(moved.length, 1, answers.map((r) => r.status).join(' '));
+  for (const r of answers) {
+    assert.ok(r.status === 200 || (r.status === 409 && r.json?.error?.code === 'slot_unavailable'), `${r.status} ${r.text}`);
+  }
+  // The others did not move.
+  for (let i = 0; i < mine.length; i++) {
+    const g = await d.api('GET', `/api/v1/bookings/${mine[i].id}`, { token: mine[i].token });
+    const want = answers[i].status === 200 ? Date.parse(target) : Date.parse(mine[i].start);
+    assert.equal(Date.parse(g.json.start), want);
+  }
+  const held = await bookingsOf(w, D);
+  assert.equal(held.filter((b) => Date.parse(b.start) === Date.parse(target)).length, 1);
+});

@@ -213,3 +213,28 @@ test('the worker\'s bookings: confirmed and cancelled, by start, within from..to
   assertCode(await d.api('GET', path, { token: 'y'.repeat(43) }), 401, 'unauthorized', 'unknown token');
   assertCode(await d.api('GET', path, { token: w2.token }), 403, 'forbidden', 'another worker');
 });
+
+test('reschedule does not count its own session against max_per_day; a full group refuses it', async () => {
+  const w = await worker();
+  await createService(d, w, { id: 'one', duration_min: 60, max_per_day: 1 });
+  await createService(d, w, { id: 'g', duration_min: 60, capacity: 2 });
+  const D = dayFromNow(13);
+  const b = await booked(w, 'one', `${D}T09:00:00Z`);
+  const r = await reschedule(b, b.token, `${D}T11:00:00Z`);
+  assert.equal(r.status, 200, `moving within the day at the limit: ${r.text}`);
+  assert.equal(ms(r.json.start), ms(`${D}T11:00:00Z`));
+  assertCode(await book(d, w, 'one', `${D}T13:00:00Z`), 409, 'slot_unavailable', 'a second session that day');
+  // A group seat cannot move into a full session, and stays where it was.
+  await booked(w, 'g', `${D}T15:00:00Z`, { email: 'a@example.org' });
+  await booked(w, 'g', `${D}T15:00:00Z`, { email: 'b@example.org' });
+  const c = await booked(w, 'g', `${D}T16:00:00Z`, { email: 'c@example.org' });
+  assertCode(await reschedule(c, c.token, `${D}T15:00:00Z`), 409, 'slot_unavailable', 'into a full session');
+  const g = await get(c, c.token);
+  assert.equal(ms(g.json.start), ms(`${D}T16:00:00Z`));
+  assert.equal(g.json.sequence, 0);
+  // A seat moves into a session with room left.
+  const a2 = await booked(w, 'g', `${dayFromNow(14)}T09:00:00Z`, { email: 'd@example.org' });
+  const mv = await reschedule(c, c.token, a2.start);
+  assert.equal(mv.status, 200, mv.text);
+  assert.equal(mv.json.room_url, a2.room_url, 'the group seat takes the session\'s room');
+});

@@ -231,3 +231,18 @@ test('slots: no slot list and no public page shows a room URL', async () => {
   assert.equal(s.seats_left, 2);
   assert.ok(!Object.keys(s).some((k) => /room|url|video/i.test(k)), Object.keys(s).join(' '));
 });
+
+test('slots: a 23-hour and a 25-hour day in the asked zone', async () => {
+  const { w } = await setup({ svc: { horizon_days: 730 } });
+  for (const [D, n] of [['2027-03-14', 23], ['2027-11-07', 25]]) {
+    const list = await slots(d, w, 'maths-60', D, D, 'America/New_York');
+    const want = [];
+    const base = Date.parse(`${D}T00:00:00Z`);
+    for (let t = base - DAY; t < base + 2 * DAY; t += HOUR) {
+      if (fmt(t, 'America/New_York').slice(0, 10) === D) want.push(t);
+    }
+    assert.equal(want.length, n);
+    assert.deepEqual(list.map((x) => x.start), want.map((t) => fmt(t, 'America/New_York')), D);
+    assert.deepEqual(list.map((x) => x.end), want.map((t) => fmt(t + HOUR, 'America/New_York')), D);
+  }
+});
