@@ -60,6 +60,12 @@ api_init(const struct api_config *c)
 	return 0;
 }
 
+const char *
+api_uid_domain(void)
+{
+	return api.uid_domain;
+}
+
 void
 api_shutdown(void)
 {

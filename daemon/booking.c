@@ -13,6 +13,7 @@
 
 #include "booking.h"
 #include "log.h"
+#include "notify.h"
 #include "tzconv.h"
 
 #define DAY	86400
@@ -289,6 +290,8 @@ booking_create(struct store *st, const struct booking_env *env,
 	if (store_booking_insert(st, b, hash) != STORE_OK ||
 	    store_worker_touch_feed(st, w, env->now) != STORE_OK)
 		goto done;
+	if (notify_booked(st, env->now, b, &wo, &so, token) == -1)
+		goto done;
 	if (idem != NULL) {
 		*status = 201;
 		if ((*answer = idem->render(b, token, idem->arg)) == NULL ||
@@ -298,6 +301,7 @@ booking_create(struct store *st, const struct booking_env *env,
 	}
 	rc = store_tx_commit(st) == STORE_OK ? BOOK_OK : BOOK_ERR;
 	if (rc == BOOK_OK) {
+		notify_wake();
 		worker_clear(&wo);
 		service_clear(&so);
 		return BOOK_OK;
@@ -319,7 +323,9 @@ int
 booking_cancel(struct store *st, const struct booking_env *env,
     const char *id, const char *reason, struct booking *b)
 {
-	int	 rc;
+	struct worker	 wo;
+	struct service	 so;
+	int		 rc;
 
 	if (store_tx_begin(st) != STORE_OK)
 		return BOOK_ERR;
@@ -344,8 +350,18 @@ booking_cancel(struct store *st, const struct booking_env *env,
 	    STORE_OK || store_booking_update(st, b) != STORE_OK ||
 	    store_worker_touch_feed(st, b->worker_id, env->now) != STORE_OK)
 		goto fail;
+	if (notify_enabled()) {
+		if (load(st, b->worker_id, b->service_id, &wo, &so) != BOOK_OK)
+			goto fail;
+		rc = notify_cancelled(st, env->now, b, &wo, &so);
+		worker_clear(&wo);
+		service_clear(&so);
+		if (rc == -1)
+			goto fail;
+	}
 	if (store_tx_commit(st) != STORE_OK)
 		goto fail;
+	notify_wake();
 	return BOOK_OK;
 fail:
 	store_tx_rollback(st);
@@ -410,8 +426,10 @@ booking_reschedule(struct store *st, const struct booking_env *env,
 	b->updated_at = env->now;
 	if (store_booking_update(st, b) != STORE_OK ||
 	    store_worker_touch_feed(st, b->worker_id, env->now) != STORE_OK ||
+	    notify_rescheduled(st, env->now, b, &wo, &so) == -1 ||
 	    store_tx_commit(st) != STORE_OK)
 		goto fail;
+	notify_wake();
 	worker_clear(&wo);
 	service_clear(&so);
 	return BOOK_OK;

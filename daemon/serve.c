@@ -18,6 +18,8 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "mail.h"
+#include "notify.h"
 #include "parse.h"
 #include "sd.h"
 #include "store.h"
@@ -154,6 +156,8 @@ serve_main(const struct config *c)
 {
 	struct http_config	 hc;
 	struct api_config	 ac;
+	struct notify_config	 nc;
+	struct mail_config	 mc;
 	struct http		*h = NULL;
 	struct store		*st = NULL;
 	sigset_t		 sigs;
@@ -162,6 +166,7 @@ serve_main(const struct config *c)
 	int			 sig, fd, port, rc = 1;
 
 	log_init(c->debug);
+	memset(&mc, 0, sizeof(mc));
 	if (token_init() == -1)
 		return 1;
 	if (tz_init(NULL) == -1)
@@ -216,6 +221,27 @@ serve_main(const struct config *c)
 	ac.rate_limit = c->rate_limit;
 	if (api_init(&ac) == -1)
 		goto done;
+	/* mail_config owns its strings (mail_config_clear frees them). */
+	if ((c->smtp_url != NULL && (mc.smtp_url = strdup(c->smtp_url)) ==
+	    NULL) || (c->smtp_user != NULL && (mc.smtp_user =
+	    strdup(c->smtp_user)) == NULL) || (c->smtp_password_file != NULL &&
+	    (mc.smtp_password_file = strdup(c->smtp_password_file)) == NULL) ||
+	    (c->mail_from != NULL && (mc.mail_from = strdup(c->mail_from)) ==
+	    NULL))
+		goto done;
+	if (mail_parse_reminders(c->reminders != NULL ? c->reminders : "",
+	    mc.reminders, MAIL_REMINDERS_MAX, &mc.nreminders) == -1) {
+		log_warnx("reminders: %s is not a list like 24h,1h",
+		    c->reminders);
+		goto done;
+	}
+	memset(&nc, 0, sizeof(nc));
+	nc.mail = &mc;
+	nc.base_url = base;
+	nc.uid_domain = api_uid_domain();
+	nc.db_path = c->db;
+	if (notify_init(&nc) == -1)
+		goto done;
 	if (c->demo && demo(st, base) == -1) {
 		log_warnx("demo: cannot create the demo worker");
 		goto done;
@@ -240,6 +266,8 @@ serve_main(const struct config *c)
 	rc = 0;
 done:
 	http_stop(h, 0);
+	notify_shutdown();
+	mail_config_clear(&mc);
 	api_shutdown();
 	store_close(st);
 	tz_shutdown();

@@ -155,6 +155,31 @@ static const char *migrations[] = {
 	"  PRIMARY KEY (worker_id, service_id, key)"
 	");"
 	"CREATE INDEX idempotency_age ON idempotency (created_at);",
+
+	/*
+	 * 2: the mail outbox, written in the same transaction as the change
+	 * that causes each message. body is the whole message, or NULL for a
+	 * reminder, composed when it is due. state: 0 to send, 1 sent,
+	 * 2 failed for good, 3 dropped (a reminder of a cancelled or moved
+	 * booking).
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  booking_id TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  body BLOB,"
+	"  due_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER"
+	");"
+	"CREATE INDEX outbox_due ON outbox (state, next_at);"
+	"CREATE INDEX outbox_booking ON outbox (booking_id, state);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -172,6 +197,7 @@ enum stmt_id {
 	Q_SE_BUSY, Q_SE_FEED, Q_SE_AT, Q_SE_GET, Q_SE_INSERT, Q_SE_SEATS,
 	Q_B_INSERT, Q_B_GET, Q_B_TOKEN, Q_B_UPDATE, Q_B_LIST, Q_B_SESSION,
 	Q_I_GET, Q_I_PUT, Q_I_PURGE,
+	Q_O_ADD, Q_O_DUE, Q_O_SENT, Q_O_RETRY, Q_O_FAIL, Q_O_DROP, Q_O_NEXT,
 	Q_COUNT
 };
 
@@ -283,6 +309,21 @@ static const char *stmt_sql[Q_COUNT] = {
 	    " key, body_hash, status, answer, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_I_PURGE] = "DELETE FROM idempotency WHERE created_at < ?1",
+	[Q_O_ADD] = "INSERT INTO outbox (booking_id, kind, rcpt, message_id,"
+	    " body, due_at, next_at, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+	[Q_O_DUE] = "SELECT id, booking_id, kind, rcpt, message_id, body,"
+	    " due_at, attempts FROM outbox WHERE state = 0 AND next_at <= ?1"
+	    " ORDER BY next_at, id LIMIT ?2",
+	[Q_O_SENT] = "UPDATE outbox SET state = 1, sent_at = ?2, body = NULL,"
+	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0",
+	[Q_O_RETRY] = "UPDATE outbox SET next_at = ?2, attempts = attempts + 1,"
+	    " last_error = ?3 WHERE id = ?1 AND state = 0",
+	[Q_O_FAIL] = "UPDATE outbox SET state = ?3, last_error = ?2,"
+	    " attempts = attempts + 1 WHERE id = ?1 AND state = 0",
+	[Q_O_DROP] = "UPDATE outbox SET state = 3 WHERE booking_id = ?1"
+	    " AND kind = ?2 AND state = 0",
+	[Q_O_NEXT] = "SELECT min(next_at) FROM outbox WHERE state = 0",
 };
 
 struct store {
@@ -1670,4 +1711,154 @@ store_idem_purge(struct store *st, int64_t before)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, before);
 	return exec_done(st, s, "idempotency purge");
+}
+
+/* The outbox. */
+
+int
+store_outbox_add(struct store *st, const struct outbox_msg *m)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_O_ADD)) == NULL)
+		return STORE_ERR;
+	bind_text(s, 1, m->booking_id);
+	sqlite3_bind_int(s, 2, m->kind);
+	bind_text(s, 3, m->rcpt);
+	bind_text(s, 4, m->message_id);
+	if (m->body != NULL)
+		sqlite3_bind_blob(s, 5, m->body, m->bodylen, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, m->due_at);
+	sqlite3_bind_int64(s, 7, m->created_at);
+	return exec_done(st, s, "outbox add");
+}
+
+int
+store_outbox_due(struct store *st, int64_t now, size_t max,
+    struct outbox_msg **vp, size_t *np)
+{
+	sqlite3_stmt		*s;
+	struct outbox_msg	*v = NULL, *m;
+	size_t			 n = 0, cap = 0;
+	int			 rc;
+
+	if ((s = get(st, Q_O_DUE)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((m = grow((void **)&v, &n, &cap, sizeof(*m))) == NULL)
+			break;
+		memset(m, 0, sizeof(*m));
+		m->id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, m->booking_id, sizeof(m->booking_id));
+		m->kind = sqlite3_column_int(s, 2);
+		m->rcpt = col_dup(s, 3);
+		m->message_id = col_dup(s, 4);
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			m->bodylen = sqlite3_column_bytes(s, 5);
+			if ((m->body = malloc(m->bodylen + 1)) != NULL) {
+				memcpy(m->body, sqlite3_column_blob(s, 5),
+				    m->bodylen);
+				m->body[m->bodylen] = '\0';
+			}
+		}
+		m->due_at = sqlite3_column_int64(s, 6);
+		m->attempts = sqlite3_column_int(s, 7);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: outbox: %s", sqlite3_errmsg(st->db));
+		outbox_list_free(v, n);
+		return STORE_ERR;
+	}
+	*vp = v;
+	*np = n;
+	return STORE_OK;
+}
+
+void
+outbox_list_free(struct outbox_msg *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].rcpt);
+		free(v[i].message_id);
+		free(v[i].body);
+	}
+	free(v);
+}
+
+int
+store_outbox_sent(struct store *st, int64_t id, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_O_SENT)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return exec_done(st, s, "outbox sent");
+}
+
+int
+store_outbox_retry(struct store *st, int64_t id, int64_t next_at,
+    const char *err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_O_RETRY)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, next_at);
+	bind_text(s, 3, err);
+	return exec_done(st, s, "outbox retry");
+}
+
+int
+store_outbox_fail(struct store *st, int64_t id, int dropped, const char *err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_O_FAIL)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, err);
+	sqlite3_bind_int(s, 3, dropped ? 3 : 2);
+	return exec_done(st, s, "outbox fail");
+}
+
+int
+store_outbox_drop(struct store *st, const char *booking, int kind)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_O_DROP)) == NULL)
+		return STORE_ERR;
+	bind_text(s, 1, booking);
+	sqlite3_bind_int(s, 2, kind);
+	return exec_done(st, s, "outbox drop");
+}
+
+int
+store_outbox_next(struct store *st, int64_t *next)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = get(st, Q_O_NEXT)) == NULL)
+		return STORE_ERR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			rc = STORE_NOTFOUND;
+		else {
+			*next = sqlite3_column_int64(s, 0);
+			rc = STORE_OK;
+		}
+	} else
+		rc = STORE_ERR;
+	sqlite3_reset(s);
+	return rc;
 }

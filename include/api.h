@@ -18,6 +18,8 @@ struct api_config {
 int	api_init(const struct api_config *);
 void	api_shutdown(void);
 int	api_authorize(struct request *);
+/* The host of the base URL, naming calendar UIDs and Message-IDs. */
+const char *api_uid_domain(void);
 
 extern const struct route	api_routes[];
 extern const size_t		api_nroutes;

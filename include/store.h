@@ -128,4 +128,36 @@ int	store_idem_put(struct store *, const char *worker, const char *service,
 	    const char *answer, int64_t now);
 int	store_idem_purge(struct store *, int64_t before);
 
+/*
+ * The mail outbox. A message is queued in the transaction of the change
+ * that causes it; the sender marks it sent once the server accepted it.
+ */
+struct outbox_msg {
+	int64_t		 id;
+	char		 booking_id[40];
+	int		 kind;		/* enum mail_kind */
+	char		*rcpt;		/* owned */
+	char		*message_id;	/* owned, fixed when queued */
+	char		*body;		/* owned, NULL: compose when due */
+	size_t		 bodylen;
+	int64_t		 due_at;
+	int64_t		 created_at;
+	int		 attempts;
+};
+
+int	store_outbox_add(struct store *, const struct outbox_msg *);
+int	store_outbox_due(struct store *, int64_t now, size_t max,
+	    struct outbox_msg **, size_t *);
+void	outbox_list_free(struct outbox_msg *, size_t);
+int	store_outbox_sent(struct store *, int64_t id, int64_t now);
+int	store_outbox_retry(struct store *, int64_t id, int64_t next_at,
+	    const char *err);
+/* Gives up on a message: failed (dropped = 0) or no longer wanted. */
+int	store_outbox_fail(struct store *, int64_t id, int dropped,
+	    const char *err);
+/* Drops the pending messages of a kind for a booking (its reminders). */
+int	store_outbox_drop(struct store *, const char *booking, int kind);
+/* The earliest next_at of a pending message; STORE_NOTFOUND: none. */
+int	store_outbox_next(struct store *, int64_t *next);
+
 #endif
