@@ -135,3 +135,23 @@ test('parallel reschedules into one capacity-1 slot: exactly one moves', async (
   const held = await bookingsOf(w, D);
   assert.equal(held.filter((b) => Date.parse(b.start) === Date.parse(target)).length, 1);
 });
+
+test('a cancel racing 20 bookings of the same seat: at most one takes it', async () => {
+  const w = await worker();
+  await createService(d, w, { id: 's', duration_min: 60 });
+  const D = dayFromNow(9);
+  for (let i = 0; i < 5; i++) {
+    const start = `${D}T${String(8 + 2 * i).padStart(2, '0')}:00:00Z`;
+    const first = await book(d, w, 's', start);
+    assert.equal(first.status, 201, first.text);
+    const [cancel, ...answers] = await Promise.all([
+      d.api('POST', `/api/v1/bookings/${first.json.id}/cancel`, { token: first.json.token }),
+      ...Array.from({ length: 20 }, (_, k) => book(d, w, 's', start, { email: `r${k}@example.org` })),
+    ]);
+    assert.equal(cancel.status, 200, cancel.text);
+    const t = tally(answers, start);
+    assert.ok(t.ok <= 1, `${start}: ${t.ok} bookings of one seat`);
+  }
+  const held = await bookingsOf(w, D);
+  assert.equal(held.length, new Set(held.map((b) => ms(b.start))).size, 'two confirmed bookings share a seat');
+});

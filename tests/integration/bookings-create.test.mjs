@@ -245,6 +245,24 @@ test('409 slot_unavailable: off grid, outside hours, too soon, too far, time off
   assert.equal((await bookingsOf(w, D, D)).length, 1);
 });
 
+test('start: any RFC 3339 spelling of a slot is that slot; a fraction off the grid is not', async () => {
+  const w = await worker();
+  await createService(d, w, { id: 'big', duration_min: 60, capacity: 100 });
+  const D = dayFromNow(8);
+  for (const start of [`${D}T09:00:00.000Z`, `${D}t09:00:00z`, `${D}T11:00:00+02:00`, `${D}T04:00:00-05:00`, `${D}T09:00:00-00:00`]) {
+    const r = await book(d, w, 'big', start);
+    assert.equal(r.status, 201, `${start}: ${r.status} ${r.text}`);
+    assert.equal(ms(r.json.start), ms(`${D}T09:00:00Z`), start);
+  }
+  // Half a second after a slot is not a slot: refused, not rounded.
+  for (const start of [`${D}T10:00:00.5Z`, `${D}T10:00:00.999+00:00`]) {
+    const r = await book(d, w, 'big', start);
+    assert.ok(r.status === 409 || r.status === 422, `${start}: ${r.status} ${r.text}`);
+  }
+  assert.equal((await bookingsOf(w, D, D)).filter((b) => ms(b.start) === ms(`${D}T10:00:00Z`)).length, 0,
+    'a start with a fraction was booked at the whole second');
+});
+
 test('404 on an unknown worker or service; inactive service books nothing', async () => {
   const w = await worker();
   await createService(d, w, { id: 's', duration_min: 60 });

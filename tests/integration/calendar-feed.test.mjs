@@ -14,7 +14,9 @@ import {
 
 const ICS = join(ROOT, 'tests', 'ics');
 let d;
-before(async () => { d = await startDaemon(); });
+// A fixed base URL, as in production, so that a restart keeps the URLs.
+const BASE = 'https://rdv.example.test';
+before(async () => { d = await startDaemon({ args: ['--base-url', BASE] }); });
 after(async () => {
   await d.stop();
   d.cleanup();
@@ -157,7 +159,8 @@ async function setup(name = 'Marie Dubois') {
   const w = await createWorker(d, { id: uid('cf'), name, timezone: 'Europe/Brussels' });
   await putHours(d, w, everyDay(['08:00', '18:00']));
   await createService(d, w, { id: 'maths-60', title: 'Cours de maths', duration_min: 60 });
-  await createService(d, w, { id: 'atelier', title: 'Atelier coiffure', duration_min: 90, capacity: 8 });
+  // 90 minutes on an hourly grid: whole UTC hours are on it, in winter and summer.
+  await createService(d, w, { id: 'atelier', title: 'Atelier coiffure', duration_min: 90, step_min: 60, capacity: 8 });
   return w;
 }
 
@@ -342,4 +345,33 @@ test('feed: a wrong token or worker is 404; a new feed token retires the old URL
   const fresh = new URL(rot.json.feed_url).pathname;
   assert.notEqual(fresh, path);
   assert.equal((await getIcs(fresh)).status, 200);
+});
+
+test('feed: the same bytes, ETag and Last-Modified after a restart', async () => {
+  const w = await setup();
+  assert.ok(w.feed_url.startsWith(`${BASE}/feeds/`), w.feed_url);
+  const path = feedPath(w);
+  const D = dayFromNow(9);
+  const ra = await book(d, w, 'maths-60', `${D}T08:00:00Z`);
+  const rg = await book(d, w, 'atelier', `${D}T12:00:00Z`);
+  assert.equal(ra.status, 201, ra.text);
+  assert.equal(rg.status, 201, rg.text);
+  const [a, g] = [ra.json, rg.json];
+  assert.equal((await d.api('POST', `/api/v1/bookings/${a.id}/cancel`, { token: a.token })).status, 200);
+  const invitePath = `/api/v1/bookings/${g.id}/invite.ics?token=${encodeURIComponent(g.token)}`;
+  const i1 = await getIcs(invitePath);
+  assert.equal(i1.status, 200, i1.text);
+  const inviteBefore = parseIcs(i1.bytes);
+  const r1 = await getIcs(path);
+  d = await d.restart();
+  const r2 = await getIcs(path);
+  assert.equal(r2.status, 200);
+  assert.ok(r2.bytes.equals(r1.bytes), 'the feed changed across a restart');
+  assert.equal(r2.headers.get('etag'), r1.headers.get('etag'));
+  assert.equal(r2.headers.get('last-modified'), r1.headers.get('last-modified'));
+  assert.equal((await getIcs(path, { 'if-none-match': r1.headers.get('etag') })).status, 304);
+  const i2 = await getIcs(invitePath);
+  assert.equal(i2.status, 200, i2.text);
+  const inviteAfter = parseIcs(i2.bytes);
+  assert.equal(text(inviteAfter.events[0], 'UID'), text(inviteBefore.events[0], 'UID'));
 });

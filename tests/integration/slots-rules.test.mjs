@@ -23,6 +23,23 @@ const hhmm = (s) => new Date(ms(s)).toISOString().slice(11, 16);
 // An instant as RFC 3339 in UTC, whole seconds.
 const iso = (t) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+// The next Brussels (EU) transitions, at least two days ahead and so
+// within a 730-day horizon: the last Sundays of March and October.
+function lastSunday(year, month) {
+  const t = new Date(Date.UTC(year, month, 0));
+  t.setUTCDate(t.getUTCDate() - t.getUTCDay());
+  return t.toISOString().slice(0, 10);
+}
+function nextLastSunday(month) {
+  const y = new Date().getUTCFullYear();
+  return [y, y + 1].map((yy) => lastSunday(yy, month)).find((x) => x > dayFromNow(1));
+}
+const dayBefore = (D) => new Date(Date.parse(`${D}T12:00:00Z`) - 86400000).toISOString().slice(0, 10);
+const SPRING = nextLastSunday(3);
+const SPRING_EVE = dayBefore(SPRING);
+const FALL = nextLastSunday(10);
+const FALL_EVE = dayBefore(FALL);
+
 async function worker(tz = 'Africa/Abidjan', hours = everyDay(['00:00', '24:00'])) {
   const w = await createWorker(d, { id: uid('sr'), timezone: tz });
   await putHours(d, w, hours);
@@ -192,55 +209,55 @@ test('max_per_day uses the worker\'s local date, not UTC\'s', async () => {
   assert.equal((await slots(d, w, 's', dayFromNow(7))).length, 24);
 });
 
-test('DST in Brussels: 01:00-04:00 gives 2 hours on 2027-03-28 and 4 on 2027-10-31', async () => {
+test('DST in Brussels: 01:00-04:00 gives 2 hours on the spring-forward Sunday and 4 on the fall-back one', async () => {
   const tz = 'Europe/Brussels';
   const w = await worker(tz, {
     weekly: {},
     overrides: [
-      { date: '2027-03-27', intervals: [['22:00', '24:00']] },
-      { date: '2027-03-28', intervals: [['01:00', '04:00']] },
-      { date: '2027-10-31', intervals: [['01:00', '04:00']] },
+      { date: `${SPRING_EVE}`, intervals: [['22:00', '24:00']] },
+      { date: `${SPRING}`, intervals: [['01:00', '04:00']] },
+      { date: `${FALL}`, intervals: [['01:00', '04:00']] },
     ],
     time_off: [],
   });
   await createService(d, w, { id: 'h', duration_min: 60, horizon_days: 730 });
-  const spring = await d.api('GET', `/api/v1/workers/${w.id}/services/h/slots?from=2027-03-28&to=2027-03-28`);
+  const spring = await d.api('GET', `/api/v1/workers/${w.id}/services/h/slots?from=${SPRING}&to=${SPRING}`);
   assert.equal(spring.status, 200, spring.text);
   assert.equal(spring.json.timezone, tz);
   assert.deepEqual(spring.json.slots.map((s) => [s.start, s.end]), [
-    ['2027-03-28T01:00:00+01:00', '2027-03-28T03:00:00+02:00'],
-    ['2027-03-28T03:00:00+02:00', '2027-03-28T04:00:00+02:00'],
+    [`${SPRING}T01:00:00+01:00`, `${SPRING}T03:00:00+02:00`],
+    [`${SPRING}T03:00:00+02:00`, `${SPRING}T04:00:00+02:00`],
   ]);
-  const fall = await slots(d, w, 'h', '2027-10-31');
+  const fall = await slots(d, w, 'h', `${FALL}`);
   assert.deepEqual(fall.map((s) => [s.start, s.end]), [
-    ['2027-10-31T01:00:00+02:00', '2027-10-31T02:00:00+02:00'],
-    ['2027-10-31T02:00:00+02:00', '2027-10-31T02:00:00+01:00'],
-    ['2027-10-31T02:00:00+01:00', '2027-10-31T03:00:00+01:00'],
-    ['2027-10-31T03:00:00+01:00', '2027-10-31T04:00:00+01:00'],
+    [`${FALL}T01:00:00+02:00`, `${FALL}T02:00:00+02:00`],
+    [`${FALL}T02:00:00+02:00`, `${FALL}T02:00:00+01:00`],
+    [`${FALL}T02:00:00+01:00`, `${FALL}T03:00:00+01:00`],
+    [`${FALL}T03:00:00+01:00`, `${FALL}T04:00:00+01:00`],
   ]);
   // 24:00 is midnight of the next date.
-  assert.deepEqual((await slots(d, w, 'h', '2027-03-27')).map((s) => s.start),
-    ['2027-03-27T22:00:00+01:00', '2027-03-27T23:00:00+01:00']);
+  assert.deepEqual((await slots(d, w, 'h', `${SPRING_EVE}`)).map((s) => s.start),
+    [`${SPRING_EVE}T22:00:00+01:00`, `${SPRING_EVE}T23:00:00+01:00`]);
   // The same days seen from UTC.
-  assert.deepEqual((await slots(d, w, 'h', '2027-10-30', '2027-10-31', 'UTC')).map((s) => ms(s.start)),
-    ['2027-10-30T23:00:00Z', '2027-10-31T00:00:00Z', '2027-10-31T01:00:00Z', '2027-10-31T02:00:00Z'].map(ms));
+  assert.deepEqual((await slots(d, w, 'h', `${FALL_EVE}`, `${FALL}`, 'UTC')).map((s) => ms(s.start)),
+    [`${FALL_EVE}T23:00:00Z`, `${FALL}T00:00:00Z`, `${FALL}T01:00:00Z`, `${FALL}T02:00:00Z`].map(ms));
 
   // Both 02:00 of the fall-back night are bookable, and told apart.
-  const b1 = await book(d, w, 'h', '2027-10-31T01:00:00Z');
+  const b1 = await book(d, w, 'h', `${FALL}T01:00:00Z`);
   assert.equal(b1.status, 201, b1.text);
-  assert.equal(b1.json.start, '2027-10-31T02:00:00+01:00');
-  assert.equal(b1.json.end, '2027-10-31T03:00:00+01:00');
-  const b2 = await book(d, w, 'h', '2027-10-31T02:00:00+02:00');
+  assert.equal(b1.json.start, `${FALL}T02:00:00+01:00`);
+  assert.equal(b1.json.end, `${FALL}T03:00:00+01:00`);
+  const b2 = await book(d, w, 'h', `${FALL}T02:00:00+02:00`);
   assert.equal(b2.status, 201, b2.text);
-  assert.equal(b2.json.start, '2027-10-31T02:00:00+02:00');
-  assert.equal(b2.json.end, '2027-10-31T02:00:00+01:00');
-  assert.deepEqual((await slots(d, w, 'h', '2027-10-31')).map((s) => s.start),
-    ['2027-10-31T01:00:00+02:00', '2027-10-31T03:00:00+01:00']);
+  assert.equal(b2.json.start, `${FALL}T02:00:00+02:00`);
+  assert.equal(b2.json.end, `${FALL}T02:00:00+01:00`);
+  assert.deepEqual((await slots(d, w, 'h', `${FALL}`)).map((s) => s.start),
+    [`${FALL}T01:00:00+02:00`, `${FALL}T03:00:00+01:00`]);
   // Any offset names the spring slot; the answer speaks Brussels time.
-  const b3 = await book(d, w, 'h', '2027-03-28T02:00:00+01:00');
+  const b3 = await book(d, w, 'h', `${SPRING}T02:00:00+01:00`);
   assert.equal(b3.status, 201, b3.text);
-  assert.equal(b3.json.start, '2027-03-28T03:00:00+02:00');
-  assertUnavailable(await book(d, w, 'h', '2027-03-28T01:00:00+02:00'), 'midnight, between two windows');
+  assert.equal(b3.json.start, `${SPRING}T03:00:00+02:00`);
+  assertUnavailable(await book(d, w, 'h', `${SPRING}T01:00:00+02:00`), 'midnight, between two windows');
 });
 
 test('DST in Brussels: windows inside the gap and the fold read per RFC 5545', async () => {
@@ -250,41 +267,41 @@ test('DST in Brussels: windows inside the gap and the fold read per RFC 5545', a
     overrides: [
       // 02:00 does not exist: read as 02:00+01:00 = 01:00Z; 03:30+02:00 is
       // 01:30Z. Half an hour.
-      { date: '2027-03-28', intervals: [['02:00', '03:30']] },
+      { date: `${SPRING}`, intervals: [['02:00', '03:30']] },
       // 02:30 happens twice: the first, 00:30Z; 03:00+01:00 is 02:00Z.
-      { date: '2027-10-31', intervals: [['02:30', '03:00']] },
+      { date: `${FALL}`, intervals: [['02:30', '03:00']] },
     ],
     time_off: [],
   });
   await createService(d, w, { id: 'h30', duration_min: 30, horizon_days: 730 });
-  assert.deepEqual((await slots(d, w, 'h30', '2027-03-28')).map((s) => [s.start, s.end]), [
-    ['2027-03-28T03:00:00+02:00', '2027-03-28T03:30:00+02:00'],
+  assert.deepEqual((await slots(d, w, 'h30', `${SPRING}`)).map((s) => [s.start, s.end]), [
+    [`${SPRING}T03:00:00+02:00`, `${SPRING}T03:30:00+02:00`],
   ]);
-  assert.deepEqual((await slots(d, w, 'h30', '2027-10-31')).map((s) => [s.start, s.end]), [
-    ['2027-10-31T02:30:00+02:00', '2027-10-31T02:00:00+01:00'],
-    ['2027-10-31T02:00:00+01:00', '2027-10-31T02:30:00+01:00'],
-    ['2027-10-31T02:30:00+01:00', '2027-10-31T03:00:00+01:00'],
+  assert.deepEqual((await slots(d, w, 'h30', `${FALL}`)).map((s) => [s.start, s.end]), [
+    [`${FALL}T02:30:00+02:00`, `${FALL}T02:00:00+01:00`],
+    [`${FALL}T02:00:00+01:00`, `${FALL}T02:30:00+01:00`],
+    [`${FALL}T02:30:00+01:00`, `${FALL}T03:00:00+01:00`],
   ]);
   // Both ends in the gap are read with the offset before it: 02:10 and
   // 02:50 are 01:10Z and 01:50Z, forty real minutes.
   const w2 = await worker(tz, {
     weekly: {},
-    overrides: [{ date: '2027-03-28', intervals: [['02:10', '02:50']] }],
+    overrides: [{ date: `${SPRING}`, intervals: [['02:10', '02:50']] }],
     time_off: [],
   });
   await createService(d, w2, { id: 'h30', duration_min: 30, horizon_days: 730 });
-  assert.deepEqual((await slots(d, w2, 'h30', '2027-03-28')).map((s) => [s.start, s.end]), [
-    ['2027-03-28T03:10:00+02:00', '2027-03-28T03:40:00+02:00'],
+  assert.deepEqual((await slots(d, w2, 'h30', `${SPRING}`)).map((s) => [s.start, s.end]), [
+    [`${SPRING}T03:10:00+02:00`, `${SPRING}T03:40:00+02:00`],
   ]);
   // 02:30 is 01:30Z but 03:15 is 01:15Z: the window ends before it starts
   // and gives nothing.
   const w3 = await worker(tz, {
     weekly: {},
-    overrides: [{ date: '2027-03-28', intervals: [['02:30', '03:15']] }],
+    overrides: [{ date: `${SPRING}`, intervals: [['02:30', '03:15']] }],
     time_off: [],
   });
   await createService(d, w3, { id: 'h5', duration_min: 5, horizon_days: 730 });
-  assert.deepEqual(await slots(d, w3, 'h5', '2027-03-28'), []);
-  assertUnavailable(await book(d, w3, 'h5', '2027-03-28T02:30:00+01:00'), 'window ends before it starts');
-  assertUnavailable(await book(d, w3, 'h5', '2027-03-28T03:00:00+02:00'), 'window ends before it starts');
+  assert.deepEqual(await slots(d, w3, 'h5', `${SPRING}`), []);
+  assertUnavailable(await book(d, w3, 'h5', `${SPRING}T02:30:00+01:00`), 'window ends before it starts');
+  assertUnavailable(await book(d, w3, 'h5', `${SPRING}T03:00:00+02:00`), 'window ends before it starts');
 });
