@@ -238,3 +238,16 @@ test('reschedule does not count its own session against max_per_day; a full grou
   assert.equal(mv.status, 200, mv.text);
   assert.equal(mv.json.room_url, a2.room_url, 'the group seat takes the session\'s room');
 });
+
+test('a rotated worker token stops working on bookings; booking tokens go on', async () => {
+  const w = await worker();
+  await createService(d, w, { id: 's', duration_min: 60 });
+  const D = dayFromNow(15);
+  const b = await booked(w, 's', `${D}T09:00:00Z`);
+  const rot = await d.api('POST', `/api/v1/workers/${w.id}/token`, { token: w.token });
+  assert.equal(rot.status, 200, rot.text);
+  assertCode(await get(b, w.token), 404, 'not_found', 'old worker token on a booking');
+  assertCode(await d.api('GET', `/api/v1/workers/${w.id}/bookings?from=${D}&to=${D}`, { token: w.token }), 401, 'unauthorized', 'old worker token on the list');
+  assert.equal((await get(b, rot.json.token)).status, 200);
+  assert.equal((await get(b, b.token)).status, 200);
+});

@@ -271,3 +271,22 @@ test('invite.ics: UIDs are unique per booking', async () => {
   }
   assert.equal(uids.size, 3);
 });
+
+test('invite.ics of a group seat tells nothing of the other participants', async () => {
+  const w = await setup();
+  await createService(d, w, { id: 'atelier', title: 'Atelier', duration_min: 60, capacity: 5 });
+  const D = dayFromNow(9);
+  const a = (await book(d, w, 'atelier', `${D}T09:00:00Z`, { name: 'Alice Premier', email: 'alice@example.org', note: 'secret-alice' })).json;
+  const b = (await book(d, w, 'atelier', `${D}T09:00:00Z`, { name: 'Bob Second', email: 'bob@example.org', note: 'secret-bob' })).json;
+  assert.ok(a.id && b.id);
+  const r = await getIcs(invitePath(a, a.token));
+  assert.equal(r.status, 200, r.text);
+  for (const s of ['Bob Second', 'bob@example.org', 'secret-bob', b.token, b.id]) {
+    assert.ok(!r.text.replace(/\r\n[ \t]/g, '').includes(s), `Alice's invite shows ${s}`);
+  }
+  const ev = parseIcs(r.bytes).events[0];
+  assert.equal(props(ev, 'ATTENDEE').length, 1);
+  assert.equal(text(ev, 'LOCATION'), a.room_url);
+  assert.equal(a.room_url, b.room_url);
+  validate(r.bytes, 'group-invite');
+});

@@ -134,6 +134,64 @@ test('buffers: occupied intervals of sessions of any service never meet', async 
   assert.ok(!aAfter.includes('11:00'), 'a at 11:00 would meet a at 12:00');
 });
 
+test('group sessions: a seat joins its own session, other sessions and services collide', async () => {
+  const D = dayFromNow(5);
+  const w = await worker('Africa/Abidjan', everyDay(['08:00', '16:00']));
+  await createService(d, w, { id: 'ga', duration_min: 60, capacity: 3, buffer_after_min: 15 });
+  await createService(d, w, { id: 'gb', duration_min: 60, capacity: 3 });
+  await createService(d, w, { id: 'solo', duration_min: 60 });
+  const r = await book(d, w, 'ga', `${D}T10:00:00Z`);
+  assert.equal(r.status, 201, r.text);
+  // ga's own session stays, with its seats; 09:00 and 11:00 meet it.
+  const ga = await slots(d, w, 'ga', D);
+  assert.deepEqual(ga.map((s) => [hhmm(s.start), s.seats_left]),
+    [['08:00', 3], ['10:00', 2], ['12:00', 3], ['13:00', 3], ['14:00', 3], ['15:00', 3]]);
+  // Another group service at the very same start is another session.
+  const gb = await slots(d, w, 'gb', D);
+  // gb at 09:00 ends as ga begins; at 11:00 it meets ga's buffer.
+  assert.deepEqual(gb.map((s) => hhmm(s.start)), ['08:00', '09:00', '12:00', '13:00', '14:00', '15:00']);
+  assertUnavailable(await book(d, w, 'gb', `${D}T10:00:00Z`), 'another service\'s session at the same start');
+  assertUnavailable(await book(d, w, 'solo', `${D}T10:00:00Z`), '1:1 at the group\'s start');
+  assertUnavailable(await book(d, w, 'solo', `${D}T11:00:00Z`), '1:1 in the group\'s buffer');
+  const seat = await book(d, w, 'ga', `${D}T10:00:00Z`, { email: 'two@example.org' });
+  assert.equal(seat.status, 201, seat.text);
+});
+
+test('one rule: every start the list does not show is refused', async () => {
+  const tz = 'Europe/Brussels';
+  const D = dayFromNow(6);
+  const w = await worker(tz, {
+    ...everyDay(['08:10', '11:50'], ['13:05', '17:00']),
+    time_off: [{ start: `${D}T14:00:00Z`, end: `${D}T14:20:00Z` }],
+  });
+  await createService(d, w, { id: 'x', duration_min: 45, step_min: 20, buffer_before_min: 10, buffer_after_min: 5 });
+  await createService(d, w, { id: 'y', duration_min: 30, buffer_after_min: 25 });
+  // y booked at its first slot after 10:00Z; x works around it.
+  const ys = await slots(d, w, 'y', D);
+  const yStart = ys.find((s) => ms(s.start) >= at(D, '10:00'));
+  assert.equal((await book(d, w, 'y', yStart.start)).status, 201);
+  const listed = new Set((await slots(d, w, 'x', D)).map((s) => ms(s.start)));
+  assert.ok(listed.size >= 6, `${listed.size} slots`);
+  // Every five minutes of the day in the worker's zone, not listed: 409.
+  const first = ms(`${D}T00:00:00Z`) - 2 * HOUR;
+  const tries = [];
+  for (let t = first; t < first + 28 * HOUR; t += 5 * MIN) {
+    if (!listed.has(t)) tries.push(t);
+  }
+  const answers = [];
+  for (let i = 0; i < tries.length; i += 16) {
+    answers.push(...await Promise.all(tries.slice(i, i + 16).map((t) => book(d, w, 'x', iso(t)))));
+  }
+  answers.forEach((r, i) => assertUnavailable(r, `${iso(tries[i])} is not listed`));
+  // And a listed start is accepted: each checked against a fresh list, as
+  // every booking hides its neighbours.
+  for (const t of [...listed].sort((a, b) => a - b)) {
+    const now = new Set((await slots(d, w, 'x', D)).map((s) => ms(s.start)));
+    const r = await book(d, w, 'x', iso(t));
+    assert.equal(r.status === 201, now.has(t), `${iso(t)}: listed ${now.has(t)}, answered ${r.status}`);
+  }
+});
+
 test('step differs from duration; windows restart the grid and never merge', async () => {
   const D1 = dayFromNow(8);
   const D2 = dayFromNow(9);
