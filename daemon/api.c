@@ -48,7 +48,11 @@ api_init(const struct api_config *c)
 	/* The host of the base URL names our calendar UIDs. */
 	h = strstr(api.base_url, "://");
 	h = h != NULL ? h + 3 : api.base_url;
-	n = strcspn(h, "/?#");
+	/* The host alone: UIDs must not change with the port. */
+	if (*h == '[')
+		n = strcspn(h, "]") + 1;
+	else
+		n = strcspn(h, ":/?#");
 	if (n == 0 || n >= sizeof(api.uid_domain))
 		n = 0;
 	snprintf(api.uid_domain, sizeof(api.uid_domain), "%.*s", (int)n, h);
@@ -784,7 +788,7 @@ api_booking_create(struct request *rq)
 	char			 tok[TOKEN_MAX], *note = NULL, *answer = NULL;
 	char			*canon;
 	json_t			*v;
-	int			 rc, status = 201, badnote;
+	int			 rc, status = 201, badnote, frac;
 
 	memset(&req, 0, sizeof(req));
 	v = json_object_get(rq->json, "start");
@@ -792,7 +796,7 @@ api_booking_create(struct request *rq)
 		return invalid_field(rq, "start", "is required (RFC 3339 with "
 		    "an offset)");
 	start = json_string_value(v);
-	if (rfc3339_parse(start, &req.start) == -1)
+	if (rfc3339_parse_frac(start, &req.start, &frac) == -1)
 		return invalid_field(rq, "start", "must be an RFC 3339 instant "
 		    "with an offset");
 	v = json_object_get(rq->json, "name");
@@ -863,8 +867,12 @@ api_booking_create(struct request *rq)
 		idem.arg = NULL;
 		ip = &idem;
 	}
-	rc = booking_create(rq->st, &env, rq->args[0], rq->args[1], &req, ip,
-	    &b, tok, &status, &answer);
+	/* A fraction of a second is a well-formed instant on no grid. */
+	if (frac)
+		rc = BOOK_UNAVAILABLE;
+	else
+		rc = booking_create(rq->st, &env, rq->args[0], rq->args[1],
+		    &req, ip, &b, tok, &status, &answer);
 	free(note);
 	switch (rc) {
 	case BOOK_OK:
@@ -946,14 +954,15 @@ api_booking_reschedule(struct request *rq)
 	struct booking		 b;
 	json_t			*v;
 	int64_t			 start;
-	int			 rc;
+	int			 rc, frac;
 
 	v = json_object_get(rq->json, "start");
-	if (json_text(v) == NULL || rfc3339_parse(json_string_value(v),
-	    &start) == -1)
+	if (json_text(v) == NULL || rfc3339_parse_frac(json_string_value(v),
+	    &start, &frac) == -1)
 		return invalid_field(rq, "start", "must be an RFC 3339 instant "
 		    "with an offset");
-	rc = booking_reschedule(rq->st, &env, rq->args[0], start, &b);
+	rc = frac ? BOOK_UNAVAILABLE : booking_reschedule(rq->st, &env,
+	    rq->args[0], start, &b);
 	switch (rc) {
 	case BOOK_OK:
 		rc = http_json(rq, 200, booking_json(&b, NULL));

@@ -955,6 +955,14 @@ hhmm_format(int minute, char buf[6])
 int
 rfc3339_parse(const char *s, int64_t *t)
 {
+	int	frac;
+
+	return rfc3339_parse_frac(s, t, &frac);
+}
+
+int
+rfc3339_parse_frac(const char *s, int64_t *t, int *frac)
+{
 	int	y, mo, d, h, mi, sec, oh, om;
 	int32_t	off;
 
@@ -970,12 +978,14 @@ rfc3339_parse(const char *s, int64_t *t)
 	if (h > 23 || mi > 59 || sec > 59)
 		return -1;
 	s += 19;
+	*frac = 0;
 	if (*s == '.') {
 		s++;
 		if (!isdigit((unsigned char)*s))
 			return -1;
 		while (isdigit((unsigned char)*s))
-			s++;
+			if (*s++ != '0')
+				*frac = 1;
 	}
 	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
 		off = 0;

@@ -66,6 +66,8 @@ void		 hhmm_format(int minute, char buf[6]);
  * out of range, or without an offset.
  */
 int		 rfc3339_parse(const char *s, int64_t *t);
+/* The same; *frac says whether a non-zero fraction of a second was dropped. */
+int		 rfc3339_parse_frac(const char *s, int64_t *t, int *frac);
 /*
  * Writes t as seen at UTC offset `offset` seconds: "2027-03-29T09:00:00+02:00"
  * ("Z" is never used, "+00:00" is). buf has at least RFC3339_LEN bytes.
