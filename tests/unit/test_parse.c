@@ -1223,6 +1223,70 @@ test_hours_time_off(void **state)
 	hours_clear(&h);
 }
 
+/* Empty lists are no lists: nothing to hold, nothing to sort. */
+static void
+test_hours_empty_lists(void **state)
+{
+	struct hours		 h;
+	struct field_error	 e;
+	json_t			*o;
+
+	o = body("{\"weekly\": {\"mon\": []}, \"overrides\": [],"
+	    " \"time_off\": []}");
+	assert_int_equal(parse_hours(o, &h, &e), 0);
+	json_decref(o);
+	assert_int_equal(h.weekly[0].n, 0);
+	assert_int_equal(h.noverrides, 0);
+	assert_int_equal(h.ntime_off, 0);
+	hours_clear(&h);
+	o = body("{\"weekly\": null, \"overrides\": null, \"time_off\": null}");
+	assert_int_equal(parse_hours(o, &h, &e), 0);
+	json_decref(o);
+	hours_clear(&h);
+}
+
+/*
+ * What parse_hours() accepts, hours_to_json() must give back as the same
+ * instant: 9999-12-31T23:59:59-10:00 is 10000-01-01T09:59:59Z. Refusing it
+ * would do too; writing another instant would not.
+ */
+static void
+test_hours_time_off_at_the_end_of_time(void **state)
+{
+	struct hours		 h, h2;
+	struct field_error	 e;
+	json_t			*o, *j;
+
+	o = body("{\"time_off\": [{\"start\": \"9999-12-31T00:00:00Z\","
+	    " \"end\": \"9999-12-31T23:59:59-10:00\"}]}");
+	if (parse_hours(o, &h, &e) == -1) {
+		json_decref(o);
+		return;
+	}
+	json_decref(o);
+	j = hours_to_json(&h);
+	assert_non_null(j);
+	/* Only the time off matters here (see test_hours_empty_lists). */
+	json_object_del(j, "overrides");
+	if (parse_hours(j, &h2, &e) == -1) {
+		char	*text = json_dumps(j, JSON_SORT_KEYS);
+
+		fail_msg("hours_to_json wrote %s, parse_hours refuses %s: %s",
+		    text, e.field, e.msg);
+	}
+	json_decref(j);
+	if (h2.time_off[0].end != h.time_off[0].end) {
+		char	 buf[RFC3339_LEN];
+
+		rfc3339_format(h.time_off[0].end, 0, buf);
+		fail_msg("end %lld written as %s, read back as %lld",
+		    (long long)h.time_off[0].end, buf,
+		    (long long)h2.time_off[0].end);
+	}
+	hours_clear(&h);
+	hours_clear(&h2);
+}
+
 static void
 assert_hours_equal(const struct hours *a, const struct hours *b)
 {
@@ -1347,7 +1411,10 @@ main(void)
 		cmocka_unit_test(test_hours_overrides),
 		cmocka_unit_test(test_hours_list_limits),
 		cmocka_unit_test(test_hours_time_off),
+		cmocka_unit_test(test_hours_time_off_at_the_end_of_time),
 		cmocka_unit_test(test_hours_round_trip),
+		/* Last: UBSan stops the program where it fails. */
+		cmocka_unit_test(test_hours_empty_lists),
 	};
 
 	if (getenv("UNIT_FILTER") != NULL)
