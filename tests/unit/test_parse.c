@@ -419,7 +419,8 @@ test_worker_post_refusals(void **state)
 	    " \"timezone\": \"UTC\"}", 0, "email");
 	expect_worker_fail("{\"id\": \"j\", \"name\": \"J\","
 	    " \"email\": \"j@ex.be\"}", 0, "timezone");
-	expect_worker_fail("{\"id\": 7, \"name\": \"J\", \"email\": \"j@ex.be\","
+	expect_worker_fail("{\"id\": 7, \"name\": \"J\", \"email\":"
+	    " \"j@ex.be\","
 	    " \"timezone\": \"UTC\"}", 0, "id");
 	expect_worker_fail("{\"id\": \"Jean\", \"name\": \"J\", \"email\":"
 	    " \"j@ex.be\", \"timezone\": \"UTC\"}", 0, "id");
@@ -517,7 +518,8 @@ test_worker_patch(void **state)
 	assert_string_equal(w.timezone, "Europe/Brussels");
 	assert_string_equal(w.locale, "en");
 
-	o = body("{\"email\": \"jp@example.be\", \"timezone\": \"Asia/Tokyo\"}");
+	o = body("{\"email\": \"jp@example.be\", \"timezone\":"
+	    " \"Asia/Tokyo\"}");
 	assert_int_equal(parse_worker(o, 1, &w, zone_ok, &e), 0);
 	json_decref(o);
 	assert_string_equal(w.email, "jp@example.be");
@@ -757,14 +759,18 @@ test_service_bools_and_text(void **state)
 {
 	char	 buf[8192];
 
-	expect_service_fail("{\"id\": \"x\", \"title\": \"X\", \"duration_min\":"
+	expect_service_fail("{\"id\": \"x\", \"title\": \"X\","
+	    " \"duration_min\":"
 	    " 30, \"video\": 1}", 0, "video");
-	expect_service_fail("{\"id\": \"x\", \"title\": \"X\", \"duration_min\":"
+	expect_service_fail("{\"id\": \"x\", \"title\": \"X\","
+	    " \"duration_min\":"
 	    " 30, \"active\": \"true\"}", 0, "active");
 	expect_service_fail("{\"active\": null}", 1, "active");
-	expect_service_fail("{\"id\": \"x\", \"title\": \"X\", \"duration_min\":"
+	expect_service_fail("{\"id\": \"x\", \"title\": \"X\","
+	    " \"duration_min\":"
 	    " 30, \"description\": \"a\\u0001\"}", 0, "description");
-	expect_service_fail("{\"id\": \"x\", \"title\": \"X\", \"duration_min\":"
+	expect_service_fail("{\"id\": \"x\", \"title\": \"X\","
+	    " \"duration_min\":"
 	    " 30, \"description\": 3}", 0, "description");
 	snprintf(buf, sizeof(buf), "{\"id\": \"x\", \"title\": \"%s\","
 	    " \"duration_min\": 30}", rep("t", 201));
@@ -960,7 +966,8 @@ test_hours_times(void **state)
 	    "weekly.tue[0]");
 	expect_hours_fail("{\"weekly\": {\"tue\": [[\"09:00\", \"25:00\"]]}}",
 	    "weekly.tue[0]");
-	expect_hours_fail("{\"weekly\": {\"tue\": [[\"09:00:00\", \"10:00\"]]}}",
+	expect_hours_fail("{\"weekly\": {\"tue\": [[\"09:00:00\","
+	    " \"10:00\"]]}}",
 	    "weekly.tue[0]");
 	expect_hours_fail("{\"weekly\": {\"tue\": [[\"09h00\", \"10:00\"]]}}",
 	    "weekly.tue[0]");
@@ -1101,9 +1108,11 @@ test_hours_overrides(void **state)
 
 	/* Sorted by date; a leap day exists in 2028. */
 	o = body("{\"overrides\": ["
-	    " {\"date\": \"2028-02-29\", \"intervals\": [[\"10:00\", \"11:00\"]]},"
+	    " {\"date\": \"2028-02-29\", \"intervals\": [[\"10:00\","
+	    " \"11:00\"]]},"
 	    " {\"date\": \"2027-06-01\", \"intervals\": []},"
-	    " {\"date\": \"2027-12-31\", \"intervals\": [[\"00:00\", \"24:00\"]]}"
+	    " {\"date\": \"2027-12-31\", \"intervals\": [[\"00:00\","
+	    " \"24:00\"]]}"
 	    "]}");
 	assert_int_equal(parse_hours(o, &h, &e), 0);
 	json_decref(o);
@@ -1184,22 +1193,28 @@ test_hours_time_off(void **state)
 	/* RFC 3339 offsets are required. */
 	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T00:00:00\","
 	    " \"end\": \"2027-12-29T00:00:00Z\"}]}", "time_off[0].start");
-	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T00:00:00Z\","
+	expect_hours_fail("{\"time_off\": [{\"start\":"
+	    " \"2027-12-28T00:00:00Z\","
 	    " \"end\": \"2027-12-29T00:00:00\"}]}", "time_off[0].end");
 	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28\","
 	    " \"end\": \"2027-12-29T00:00:00Z\"}]}", "time_off[0].start");
 	expect_hours_fail("{\"time_off\": [{\"start\": 1830000000,"
 	    " \"end\": \"2027-12-29T00:00:00Z\"}]}", "time_off[0].start");
-	expect_hours_fail("{\"time_off\": [{\"end\": \"2027-12-29T00:00:00Z\"}]}",
+	expect_hours_fail("{\"time_off\": [{\"end\":"
+	    " \"2027-12-29T00:00:00Z\"}]}",
 	    "time_off[0].start");
-	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T00:00:00Z\"}]}",
+	expect_hours_fail("{\"time_off\": [{\"start\":"
+	    " \"2027-12-28T00:00:00Z\"}]}",
 	    "time_off[0].end");
 	/* end after start: equal is refused, and so is before. */
-	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T10:00:00Z\","
+	expect_hours_fail("{\"time_off\": [{\"start\":"
+	    " \"2027-12-28T10:00:00Z\","
 	    " \"end\": \"2027-12-28T11:00:00+01:00\"}]}", "time_off[0].end");
-	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T10:00:00Z\","
+	expect_hours_fail("{\"time_off\": [{\"start\":"
+	    " \"2027-12-28T10:00:00Z\","
 	    " \"end\": \"2027-12-28T09:00:00Z\"}]}", "time_off[0].end");
-	expect_hours_fail("{\"time_off\": [{\"start\": \"2027-12-28T10:00:00Z\","
+	expect_hours_fail("{\"time_off\": [{\"start\":"
+	    " \"2027-12-28T10:00:00Z\","
 	    " \"end\": \"2027-12-28T11:00:00Z\"}, {\"start\":"
 	    " \"2027-12-29T10:00:00Z\", \"end\": \"2027-12-29T10:00:00Z\"}]}",
 	    "time_off[1].end");

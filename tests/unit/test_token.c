@@ -98,7 +98,8 @@ test_hash_stable(void **state)
 static void
 test_feed_deterministic(void **state)
 {
-	uint8_t	 key[32], key2[32], nonce[FEED_NONCE_LEN], nonce2[FEED_NONCE_LEN];
+	uint8_t	 key[32], key2[32];
+	uint8_t	 nonce[FEED_NONCE_LEN], nonce2[FEED_NONCE_LEN];
 	char	 a[TOKEN_MAX], b[TOKEN_MAX], c[TOKEN_MAX];
 
 	memset(key, 7, sizeof(key));
