@@ -101,6 +101,7 @@ fuzz-short: $(FUZZ_BINS)
 	    n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
 	    echo "== $$n ($(FUZZ_SECONDS) s)"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	        -artifact_prefix=$(BUILD)/corpus/$$n- \
 	        $(BUILD)/corpus/$$n tests/fuzz/corpus/$$n 2>$(BUILD)/corpus/$$n.log \
 	        || { tail -50 $(BUILD)/corpus/$$n.log; exit 1; }; \
 	done

@@ -1,9 +1,12 @@
 /*
  * parse.c: request values into records, with every rule of API.md.
  */
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "parse.h"
 #include "tzconv.h"
@@ -147,21 +150,44 @@ invalid:
 	return NULL;
 }
 
-/* Letters (any UTF-8 letter beyond ASCII), digits and hyphens. */
+static locale_t		 utf8_locale;
+static pthread_once_t	 utf8_once = PTHREAD_ONCE_INIT;
+
+static void
+utf8_locale_init(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/*
+ * Letters (in any script), digits and hyphens. Beyond ASCII, the C library's
+ * Unicode tables say what a letter is, through a locale object of our own
+ * (the process's locale is left alone).
+ */
 static int
 valid_label(const char *s, size_t len)
 {
-	size_t	 i;
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 c;
+	size_t			 i;
+	int			 n;
 
 	if (len == 0 || len > 63)
 		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char	 ch = s[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch >= 0x80)
-			continue;
-		return 0;
+	pthread_once(&utf8_once, utf8_locale_init);
+	for (i = 0; i < len; i += n) {
+		if (p[i] < 0x80) {
+			n = 1;
+			if ((p[i] >= 'a' && p[i] <= 'z') ||
+			    (p[i] >= 'A' && p[i] <= 'Z') ||
+			    (p[i] >= '0' && p[i] <= '9') || p[i] == '-')
+				continue;
+			return 0;
+		}
+		if ((n = utf8_next(p + i, &c)) == 0 || i + n > len ||
+		    utf8_locale == (locale_t)0 ||
+		    !iswalnum_l((wint_t)c, utf8_locale))
+			return 0;
 	}
 	return 1;
 }
@@ -336,6 +362,12 @@ get_int(json_t *o, const char *key, int lo, int hi, int *out,
 	if (json_is_real(v)) {
 		double	 d = json_real_value(v);
 
+		/* Range first: converting a huge double is undefined. */
+		if (!(d >= lo && d <= hi)) {
+			snprintf(msg, sizeof(msg), "must be between %d and %d",
+			    lo, hi);
+			return fail(e, key, msg);
+		}
 		if (d != (double)(json_int_t)d)
 			return fail(e, key, "must be a whole number");
 		n = (json_int_t)d;
@@ -569,7 +601,9 @@ parse_hours(json_t *o, struct hours *h, struct field_error *e)
 				goto fail;
 			h->noverrides++;
 		}
-		qsort(h->overrides, h->noverrides, sizeof(*h->overrides),
+		if (h->noverrides > 0)
+			qsort(h->overrides, h->noverrides,
+			    sizeof(*h->overrides),
 		    cmp_override);
 	}
 	toff = json_object_get(o, "time_off");
@@ -620,7 +654,8 @@ parse_hours(json_t *o, struct hours *h, struct field_error *e)
 			}
 			h->ntime_off++;
 		}
-		qsort(h->time_off, h->ntime_off, sizeof(*h->time_off),
+		if (h->ntime_off > 0)
+			qsort(h->time_off, h->ntime_off, sizeof(*h->time_off),
 		    cmp_interval);
 	}
 	return 0;

@@ -998,6 +998,10 @@ rfc3339_parse_frac(const char *s, int64_t *t, int *frac)
 		return -1;
 	*t = (int64_t)date_from_ymd(y, mo, d) * DAY + h * 3600 + mi * 60 +
 	    sec - off;
+	/* Only instants that have a name in UTC too (years 0000-9999). */
+	if (*t < (int64_t)date_from_ymd(0, 1, 1) * DAY ||
+	    *t >= (int64_t)date_from_ymd(10000, 1, 1) * DAY)
+		return -1;
 	return 0;
 }
 
