@@ -27,6 +27,7 @@ struct ratelimit {
 	pthread_mutex_t	 mtx;
 	int		 per_minute;
 	int		 nclients;
+	int		 sweep_at;	/* sweep when nclients reaches it */
 	struct client	*bucket[NBUCKETS];
 };
 
@@ -39,6 +40,7 @@ ratelimit_new(int per_minute)
 		return NULL;
 	pthread_mutex_init(&rl->mtx, NULL);
 	rl->per_minute = per_minute;
+	rl->sweep_at = SWEEP_AT;
 	return rl;
 }
 
@@ -111,8 +113,15 @@ ratelimit_take(struct ratelimit *rl, const char *addr, int64_t now)
 		if (strcmp(c->addr, addr) == 0)
 			break;
 	if (c == NULL) {
-		if (rl->nclients >= SWEEP_AT)
+		/*
+		 * A sweep when the table doubled since the last one: its
+		 * cost is spread over as many new clients as it visits.
+		 */
+		if (rl->nclients >= rl->sweep_at) {
 			sweep(rl, now);
+			rl->sweep_at = rl->nclients * 2 > SWEEP_AT ?
+			    rl->nclients * 2 : SWEEP_AT;
+		}
 		if ((c = calloc(1, sizeof(*c))) == NULL ||
 		    (c->ring = calloc(rl->per_minute, sizeof(int64_t))) ==
 		    NULL) {
