@@ -120,6 +120,10 @@ test('a new worker sets hours and a service in the console; the booking page off
     // The booking link, as the worker would follow it.
     const link = await page.inputValue('#booking-url');
     assert.equal(link, `${d.url}/${w.id}`);
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.url });
+    await page.click('[data-copy-for="booking-url"]');
+    assert.equal(await statusText(page, '#links-status'), cat.fr['admin.copied']);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     await page.click('#booking-link');
     await page.waitForURL(`${d.url}/${w.id}`);
     await page.click(`a.card-link[href^="/${w.id}/cours-60"]`);
@@ -275,6 +279,19 @@ test('a client\'s booking appears in the console, group seats are counted, and t
     assert.equal(await page.locator(`${card} .btn-danger`).count(), 0);
     // The freed slot is offered again.
     assert.ok((await slots(d, w, 'un-a-un', day)).some((x) => x.start === one.start));
+
+    // A service with upcoming bookings cannot be deleted: said, not done.
+    await page.click('.service-card[data-service="atelier"] .btn-danger');
+    await page.click('.service-card[data-service="atelier"] .confirm-panel .btn-primary');
+    await page.waitForFunction(() => document.querySelector('.service-card[data-service="atelier"] .confirm-panel [role="alert"]')?.textContent);
+    assert.equal(await page.textContent('.service-card[data-service="atelier"] .confirm-panel [role="alert"]'),
+      cat.fr['admin.services.deleteBusy']);
+    assert.equal((await d.api('GET', `/api/v1/workers/${w.id}/services/atelier`)).status, 200);
+    // The one without: deleted after the confirmation.
+    await page.click('.service-card[data-service="un-a-un"] .btn-danger');
+    await page.click('.service-card[data-service="un-a-un"] .confirm-panel .btn-primary');
+    await page.waitForSelector('.service-card[data-service="un-a-un"]', { state: 'detached' });
+    assert.equal((await d.api('GET', `/api/v1/workers/${w.id}/services/un-a-un`)).status, 404);
     assert.deepEqual(page.problems, []);
   } finally {
     await ctx.close();
@@ -320,6 +337,14 @@ test('rotating the worker token switches the session to the new token; the feed 
     assert.equal((await fetch(feed)).status, 404);
     assert.equal((await fetch(newFeed)).status, 200);
     await noAxe(page, 'after rotation (nl)');
+    assert.match(await page.textContent('#copy-btn-mon'), /^maandag naar andere dagen kopiëren…$/i);
+    // Switching language re-renders in place, the session and data kept.
+    await page.click('#lang-switch a[hreflang="en"]');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.textContent('#hours-save'), cat.en['admin.hours.save']);
+    assert.equal(await page.textContent('#copy-btn-mon'), 'Copy Monday to other days…');
+    assert.equal(await page.textContent('[data-service="na-rotatie"] h3'), 'Na de rotatie');
+    assert.match(page.url(), /[?&]lang=en/);
     assert.deepEqual(page.problems, []);
   } finally {
     await ctx.close();

@@ -182,13 +182,14 @@ export function createHoursEditor(root, { tz }) {
         h('span', { class: 'interval-sep', 'aria-hidden': 'true', text: '–' }),
         ...timeInput(eId, b, 'admin.hours.endOf', { what, n }, (v) => { list[i][1] = v; }),
         h('button', {
-          type: 'button', class: 'btn btn-link', id: `${idBase}-${i}-rm`,
+          type: 'button', class: 'btn btn-small remove-interval', id: `${idBase}-${i}-rm`,
           onclick: () => {
             list.splice(i, 1);
             const next = list.length ? `${idBase}-${Math.min(i, list.length - 1)}-s` : `${idBase}-add`;
             rebuild(next);
           },
-        }, tx('span', 'admin.remove', { 'aria-hidden': 'true' }),
+          title: t('admin.hours.removeInterval', { what, n }),
+        }, h('span', { 'aria-hidden': 'true', text: '✕' }),
         h('span', { class: 'sr-only', text: t('admin.hours.removeInterval', { what, n }) }))),
       err);
     for (const inp of row.querySelectorAll('input')) inp.setAttribute('aria-describedby', errId);

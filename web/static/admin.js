@@ -465,6 +465,12 @@ async function openWorker(id, errorForm) {
       signOut('admin.sessionEnded');
       return;
     }
+    // Never a blank page: the admin gets the list back, a worker whose
+    // own record is gone the sign-in form.
+    if (st.view !== 'worker') {
+      if (st.session.admin) showAdmin(false);
+      else if (e instanceof ApiError && e.status === 404) { signOut('admin.sessionEnded'); return; } else show('signin');
+    }
     announce($('page-status'), describeError(e), 'error');
     return;
   }
