@@ -135,8 +135,12 @@ worker_add(const struct config *c, struct store *st, const char *id)
 	if (o == NULL || parse_worker(o, 0, &w, zone_ok, &e) == -1) {
 		json_decref(o);
 		worker_clear(&w);
-		fprintf(stderr, "creneau: --%s %s\n", o != NULL ? e.field :
-		    "name", o != NULL ? e.msg : "is not valid UTF-8");
+		if (o != NULL && strcmp(e.field, "id") == 0)
+			fprintf(stderr, "creneau: ID %s %s\n", id, e.msg);
+		else
+			fprintf(stderr, "creneau: --%s %s\n", o != NULL ?
+			    e.field : "name", o != NULL ? e.msg :
+			    "is not valid UTF-8");
 		return 2;
 	}
 	json_decref(o);
