@@ -3,7 +3,8 @@
  * threads, each with its own connection to one database file (WAL,
  * synchronous=FULL, a busy timeout, as the daemon's store), each doing one
  * INSERT of a booking-sized row per BEGIN IMMEDIATE ... COMMIT for SECONDS
- * seconds. What the daemon does per booking beyond this one durable commit
+ * seconds. The busy timeout is the daemon's (10 s); a BEGIN that times out
+ * is counted as an error, not retried. What the daemon does per booking beyond this one durable commit
  * (HTTP, JSON, the slots check, tokens) is what the benchmark measures
  * against it.
  *
@@ -65,7 +66,7 @@ open_db(void)
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, 10000);
 	if (exec_sql(db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;") == -1)
 		goto fail;
@@ -99,7 +100,9 @@ run(void *arg)
 		n = atomic_fetch_add(&next_id, 1);
 		snprintf(id, sizeof(id), "%08lx-0000-4000-8000-%012lx",
 		    (long)w->n, n);
-		if (exec_sql(db, "BEGIN IMMEDIATE") == -1) {
+		/* Quiet: under load a busy BEGIN is expected, and counted. */
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
 			w->errors++;
 			continue;
 		}
