@@ -4,6 +4,7 @@
  * ics.h) and maps its result to an answer. No SQL, no business rule here.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ static struct {
 	char			 uid_domain[256];
 	struct ratelimit	*rl;
 } api;
+
+static void	feed_cache_clear(void);
 
 int
 api_init(const struct api_config *c)
@@ -73,6 +76,7 @@ api_uid_domain(void)
 void
 api_shutdown(void)
 {
+	feed_cache_clear();
 	free(api.base_url);
 	free(api.video_base_url);
 	ratelimit_free(api.rl);
@@ -191,24 +195,28 @@ static int
 resource_check(struct request *rq)
 {
 	const char	*p = rq->route->pattern;
-	struct worker	 w;
-	struct service	 s;
 	int		 rc;
 
 	if (strncmp(p, "/api/v1/workers/*", 17) != 0)
 		return 0;
-	rc = store_worker_get(rq->st, rq->args[0], &w);
-	worker_clear(&w);
+	if ((rq->res_worker = calloc(1, sizeof(*rq->res_worker))) == NULL)
+		goto fail;
+	rc = store_worker_get(rq->st, rq->args[0], rq->res_worker);
 	if (rc == STORE_OK && strncmp(p + 17, "/services/*", 11) == 0) {
-		rc = store_service_get(rq->st, rq->args[0], rq->args[1], &s);
-		service_clear(&s);
+		if ((rq->res_service = calloc(1, sizeof(*rq->res_service))) ==
+		    NULL)
+			goto fail;
+		rc = store_service_get(rq->st, rq->args[0], rq->args[1],
+		    rq->res_service);
 	}
 	if (rc == STORE_OK)
 		return 0;
-	if (rc == STORE_NOTFOUND)
+	if (rc == STORE_NOTFOUND) {
 		not_found(rq);
-	else
-		internal(rq);
+		return -1;
+	}
+fail:
+	internal(rq);
 	return -1;
 }
 
@@ -671,7 +679,8 @@ api_service_patch(struct request *rq)
 		return rc == STORE_NOTFOUND ? not_found(rq) : internal(rq);
 	if (parse_service(rq->json, 1, &s, &e) == -1)
 		rc = invalid(rq, &e);
-	else if (store_service_update(rq->st, &s) != STORE_OK)
+	else if (store_service_update(rq->st, &s) != STORE_OK ||
+	    store_worker_touch_feed(rq->st, s.worker_id, rq->now) != STORE_OK)
 		rc = internal(rq);
 	else
 		rc = http_json(rq, 200, service_to_json(&s));
@@ -690,7 +699,8 @@ api_service_delete(struct request *rq)
 	if (rc == STORE_CONFLICT)
 		return http_error(rq, 409, "conflict", NULL,
 		    "the service has confirmed bookings to come");
-	if (rc != STORE_OK)
+	if (rc != STORE_OK ||
+	    store_worker_touch_feed(rq->st, rq->args[0], rq->now) != STORE_OK)
 		return internal(rq);
 	return http_send(rq, 204, NULL, "", 0);
 }
@@ -716,32 +726,25 @@ query_date(struct request *rq, const char *name, int32_t *d, int required)
 	return 0;
 }
 
+/*
+ * The slot list is the hot path: its answer is written straight into a
+ * buffer (no field needs escaping: times, numbers, and names already
+ * checked against the id and zone rules), and its reads share one snapshot.
+ */
 static int
 api_slots(struct request *rq)
 {
-	struct worker		 w;
-	struct service		 s;
 	struct slot_list	 l = { 0 };
 	struct booking_env	 env = env_of(rq);
 	const struct zone	*z;
 	const char		*tz;
-	char			 a[RFC3339_LEN], b[RFC3339_LEN];
+	char			 a[RFC3339_LEN], b[RFC3339_LEN], *out, *o;
 	int32_t			 from, to;
-	json_t			*arr;
-	size_t			 i;
+	size_t			 i, cap;
 	int			 rc;
 
-	if ((rc = store_worker_get(rq->st, rq->args[0], &w)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? not_found(rq) : internal(rq);
-	rc = store_service_get(rq->st, rq->args[0], rq->args[1], &s);
-	service_clear(&s);
-	if (rc != STORE_OK) {
-		worker_clear(&w);
-		return rc == STORE_NOTFOUND ? not_found(rq) : internal(rq);
-	}
 	tz = http_query(rq, "tz");
-	z = tz_get(tz != NULL ? tz : w.timezone);
-	worker_clear(&w);
+	z = tz_get(tz != NULL ? tz : rq->res_worker->timezone);
 	if (z == NULL)
 		return invalid_field(rq, "tz", "is not an IANA time zone");
 	if (query_date(rq, "from", &from, 1) != 0 ||
@@ -752,27 +755,34 @@ api_slots(struct request *rq)
 	if (to - from > SLOTS_DAYS_MAX)
 		return invalid_field(rq, "to", "must be at most 62 days after "
 		    "from");
-	rc = booking_slots(rq->st, &env, rq->args[0], rq->args[1],
+	if (store_read_begin(rq->st) != STORE_OK)
+		return internal(rq);
+	rc = booking_slots_for(rq->st, &env, rq->res_worker, rq->res_service,
 	    tz_local_to_instant(z, from, 0), tz_local_to_instant(z, to + 1, 0),
 	    &l);
+	store_read_end(rq->st);
 	if (rc != BOOK_OK) {
-		slot_list_free(&l);
-		return rc == BOOK_NOTFOUND ? not_found(rq) : internal(rq);
-	}
-	if ((arr = json_array()) == NULL) {
 		slot_list_free(&l);
 		return internal(rq);
 	}
+	cap = 256 + strlen(tz_name(z)) + 2 * ID_MAX + l.n * 96;
+	if ((out = malloc(cap)) == NULL) {
+		slot_list_free(&l);
+		return internal(rq);
+	}
+	o = out + snprintf(out, cap, "{\"worker\":\"%s\",\"service\":\"%s\","
+	    "\"timezone\":\"%s\",\"slots\":[", rq->res_worker->id,
+	    rq->res_service->id, tz_name(z));
 	for (i = 0; i < l.n; i++) {
 		rfc3339_format_tz(l.v[i].start, z, a);
 		rfc3339_format_tz(l.v[i].end, z, b);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:i}",
-		    "start", a, "end", b, "seats_left", l.v[i].seats_left));
+		o += snprintf(o, cap - (o - out), "%s{\"start\":\"%s\","
+		    "\"end\":\"%s\",\"seats_left\":%d}", i > 0 ? "," : "", a,
+		    b, l.v[i].seats_left);
 	}
+	o += snprintf(o, cap - (o - out), "]}");
 	slot_list_free(&l);
-	return http_json(rq, 200, json_pack("{s:s, s:s, s:s, s:o}", "worker",
-	    rq->args[0], "service", rq->args[1], "timezone", tz_name(z),
-	    "slots", arr));
+	return http_send_owned(rq, 200, "application/json", out, o - out);
 }
 
 /* Bookings. */
@@ -1183,8 +1193,8 @@ cmp_booking_session(const void *a, const void *b)
 
 /* The worker's feed: sessions that ended less than 30 days ago or later. */
 static int
-build_feed(struct request *rq, const struct worker *w, char **calp,
-    size_t *lenp)
+build_feed(struct request *rq, const struct worker *w, int64_t hour,
+    char **calp, size_t *lenp)
 {
 	struct session		*sess = NULL;
 	struct booking		*bk = NULL;
@@ -1196,9 +1206,9 @@ build_feed(struct request *rq, const struct worker *w, char **calp,
 	size_t			 i, j, k, lo, hi;
 	int			 rc = -1;
 
-	if (store_sessions_feed(rq->st, w->id, rq->now - FEED_KEEP, &sess,
+	if (store_sessions_feed(rq->st, w->id, hour - FEED_KEEP, &sess,
 	    &ns) != STORE_OK ||
-	    store_bookings_list(rq->st, w->id, rq->now - FEED_KEEP - 2 * DAY,
+	    store_bookings_list(rq->st, w->id, hour - FEED_KEEP - 2 * DAY,
 	    INT64_MAX, &bk, &nb) != STORE_OK ||
 	    store_service_list(rq->st, w->id, 0, &svc, &nsvc) != STORE_OK)
 		goto done;
@@ -1232,7 +1242,7 @@ build_feed(struct request *rq, const struct worker *w, char **calp,
 				parts[np++] = &bk[j];
 		}
 		/* A wholly cancelled session stays 30 days, then goes. */
-		if (np == first && last_change < rq->now - FEED_KEEP)
+		if (np == first && last_change < hour - FEED_KEEP)
 			continue;
 		ent[ne].session = &sess[i];
 		ent[ne].service = sv;
@@ -1257,6 +1267,99 @@ done:
 	return rc;
 }
 
+/*
+ * Built feeds, by worker: the body is a function of the worker's feed
+ * version (moved by every change of what the feed shows) and of the hour
+ * its 30-day window is anchored to, so a calendar app polling an unchanged
+ * feed is answered from here, a 304 without building anything.
+ */
+#define FEED_CACHE	32
+#define FEED_CACHE_MAX	(8 * 1024 * 1024)
+
+struct feed_entry {
+	char		 worker[ID_MAX];
+	int64_t		 version;
+	int64_t		 hour;
+	char		*body;		/* owned */
+	size_t		 len;
+	uint64_t	 used;
+};
+
+static struct {
+	pthread_mutex_t		 mtx;
+	struct feed_entry	 e[FEED_CACHE];
+	uint64_t		 clock;
+} feeds = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+
+/* A copy of the cached body, or NULL. */
+static char *
+feed_cached(const char *w, int64_t version, int64_t hour, size_t *len)
+{
+	struct feed_entry	*e;
+	char			*copy = NULL;
+	size_t			 i;
+
+	pthread_mutex_lock(&feeds.mtx);
+	for (i = 0; i < FEED_CACHE; i++) {
+		e = &feeds.e[i];
+		if (e->body == NULL || e->version != version ||
+		    e->hour != hour || strcmp(e->worker, w) != 0)
+			continue;
+		e->used = ++feeds.clock;
+		if ((copy = malloc(e->len + 1)) != NULL) {
+			memcpy(copy, e->body, e->len + 1);
+			*len = e->len;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&feeds.mtx);
+	return copy;
+}
+
+static void
+feed_keep(const char *w, int64_t version, int64_t hour, const char *body,
+    size_t len)
+{
+	struct feed_entry	*e, *victim = &feeds.e[0];
+	char			*copy;
+	size_t			 i;
+
+	if (len > FEED_CACHE_MAX || (copy = malloc(len + 1)) == NULL)
+		return;
+	memcpy(copy, body, len + 1);
+	pthread_mutex_lock(&feeds.mtx);
+	for (i = 0; i < FEED_CACHE; i++) {
+		e = &feeds.e[i];
+		if (e->body != NULL && strcmp(e->worker, w) == 0) {
+			victim = e;
+			break;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	free(victim->body);
+	snprintf(victim->worker, sizeof(victim->worker), "%s", w);
+	victim->version = version;
+	victim->hour = hour;
+	victim->body = copy;
+	victim->len = len;
+	victim->used = ++feeds.clock;
+	pthread_mutex_unlock(&feeds.mtx);
+}
+
+static void
+feed_cache_clear(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&feeds.mtx);
+	for (i = 0; i < FEED_CACHE; i++) {
+		free(feeds.e[i].body);
+		memset(&feeds.e[i], 0, sizeof(feeds.e[i]));
+	}
+	pthread_mutex_unlock(&feeds.mtx);
+}
+
 static int
 api_feed(struct request *rq)
 {
@@ -1265,27 +1368,41 @@ api_feed(struct request *rq)
 	char		 want[TOKEN_MAX], given[TOKEN_MAX], *cal;
 	const char	*arg = rq->args[1];
 	size_t		 n = strlen(arg), len;
-	int64_t		 changed;
+	int64_t		 changed, version, hour;
 	int		 rc;
 
 	if (n < 5 || n - 4 >= sizeof(given) || strcmp(arg + n - 4, ".ics"))
 		return not_found(rq);
 	snprintf(given, sizeof(given), "%.*s", (int)(n - 4), arg);
-	if (store_worker_feed(rq->st, rq->args[0], nonce, &changed) !=
-	    STORE_OK || store_server_key(rq->st, key) != STORE_OK)
-		return not_found(rq);
-	token_feed(key, rq->args[0], nonce, want);
+	if (store_read_begin(rq->st) != STORE_OK)
+		return internal(rq);
+	rc = store_worker_feed_state(rq->st, rq->args[0], nonce, &changed,
+	    &version) == STORE_OK && store_server_key(rq->st, key) == STORE_OK;
+	if (rc) {
+		token_feed(key, rq->args[0], nonce, want);
+		rc = token_equal(want, given);
+	}
 	sodium_memzero(key, sizeof(key));
-	rc = token_equal(want, given);
 	sodium_memzero(want, sizeof(want));
-	if (!rc)
+	if (!rc) {
+		store_read_end(rq->st);
 		return not_found(rq);
-	if ((rc = store_worker_get(rq->st, rq->args[0], &w)) != STORE_OK)
+	}
+	hour = rq->now - rq->now % 3600;
+	if ((cal = feed_cached(rq->args[0], version, hour, &len)) != NULL) {
+		store_read_end(rq->st);
+		return send_calendar(rq, cal, len, changed, "creneau.ics");
+	}
+	if ((rc = store_worker_get(rq->st, rq->args[0], &w)) != STORE_OK) {
+		store_read_end(rq->st);
 		return rc == STORE_NOTFOUND ? not_found(rq) : internal(rq);
-	rc = build_feed(rq, &w, &cal, &len);
+	}
+	rc = build_feed(rq, &w, hour, &cal, &len);
+	store_read_end(rq->st);
 	worker_clear(&w);
 	if (rc == -1)
 		return internal(rq);
+	feed_keep(rq->args[0], version, hour, cal, len);
 	return send_calendar(rq, cal, len, changed, "creneau.ics");
 }
 

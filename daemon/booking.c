@@ -20,45 +20,29 @@
 #define IDEM_TTL	DAY
 
 /*
- * The engine's view of the worker's busy sessions around [from, to). A
- * booking being moved (skip_session) does not count its own seat.
+ * The engine's view of the worker's busy sessions for starts in [from, to):
+ * those whose occupied interval meets a candidate's, and with max_per_day
+ * those on the candidates' local dates too (27 hours either side covers a
+ * local date in any zone). A booking being moved (skip_session) does not
+ * count its own seat.
  */
 static int
-load_sessions(struct store *st, const char *w, const char *s, int64_t from,
+load_sessions(struct store *st, const struct service *s, int64_t from,
     int64_t to, int64_t skip_session, struct slot_session **outp,
     size_t *np)
 {
-	struct session		*v = NULL;
-	struct slot_session	*out = NULL;
-	size_t			 n = 0, i, k = 0;
+	int64_t	 lo, hi;
 
-	/* Two days either side cover every buffer, duration and date. */
-	if (store_sessions_busy(st, w, from - 2 * DAY, to + 2 * DAY, &v, &n) !=
-	    STORE_OK)
-		return -1;
-	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
-		session_list_free(v, n);
-		return -1;
+	lo = from - (int64_t)s->buffer_before_min * 60;
+	hi = to + ((int64_t)s->duration_min + s->buffer_after_min) * 60;
+	if (s->max_per_day > 0) {
+		if (lo > from - 27 * 3600)
+			lo = from - 27 * 3600;
+		if (hi < to + 27 * 3600)
+			hi = to + 27 * 3600;
 	}
-	for (i = 0; i < n; i++) {
-		int	 seats = v[i].seats;
-
-		if (v[i].id == skip_session)
-			seats--;
-		if (seats <= 0)
-			continue;
-		out[k].start = v[i].start;
-		out[k].end = v[i].end;
-		out[k].occ_start = v[i].occ_start;
-		out[k].occ_end = v[i].occ_end;
-		out[k].seats = seats;
-		out[k].same_service = strcmp(v[i].service_id, s) == 0;
-		k++;
-	}
-	session_list_free(v, n);
-	*outp = out;
-	*np = k;
-	return 0;
+	return store_busy_slots(st, s->worker_id, s->id, lo, hi,
+	    skip_session, outp, np) == STORE_OK ? 0 : -1;
 }
 
 /* Computes the slots of an already loaded worker and service. */
@@ -82,8 +66,7 @@ compute(struct store *st, const struct booking_env *env,
 	}
 	if (store_hours_get(st, w->id, &h) != STORE_OK)
 		return -1;
-	if (load_sessions(st, w->id, s->id, from, to, skip_session, &sess,
-	    &nsess) == -1)
+	if (load_sessions(st, s, from, to, skip_session, &sess, &nsess) == -1)
 		goto done;
 	memset(&q, 0, sizeof(q));
 	q.zone = z;
@@ -114,6 +97,15 @@ load(struct store *st, const char *w, const char *s, struct worker *wo,
 		return rc == STORE_NOTFOUND ? BOOK_NOTFOUND : BOOK_ERR;
 	}
 	return BOOK_OK;
+}
+
+int
+booking_slots_for(struct store *st, const struct booking_env *env,
+    const struct worker *w, const struct service *s, int64_t from,
+    int64_t to, struct slot_list *out)
+{
+	return compute(st, env, w, s, from, to, 0, out) == 0 ? BOOK_OK :
+	    BOOK_ERR;
 }
 
 int

@@ -136,7 +136,8 @@ worker_add(const struct config *c, struct store *st, const char *id)
 		json_decref(o);
 		worker_clear(&w);
 		if (o != NULL && strcmp(e.field, "id") == 0)
-			fprintf(stderr, "creneau: ID %s %s\n", id, e.msg);
+			fprintf(stderr, "creneau: worker id %s %s\n", id,
+			    e.msg);
 		else
 			fprintf(stderr, "creneau: --%s %s\n", o != NULL ?
 			    e.field : "name", o != NULL ? e.msg :

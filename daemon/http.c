@@ -82,6 +82,10 @@ request_free(struct request *rq)
 		return;
 	free(rq->path);
 	free(rq->body);
+	worker_clear(rq->res_worker);
+	free(rq->res_worker);
+	service_clear(rq->res_service);
+	free(rq->res_service);
 	json_decref(rq->json);
 	free(rq->resp);
 	for (i = 0; i < rq->nheaders; i++) {

@@ -195,6 +195,19 @@ utf8_next(const unsigned char *s, size_t n, size_t *lenp)
  * typed by a client can never end the line. Other control characters and
  * invalid UTF-8 become U+FFFD: RFC 5545 allows neither.
  */
+/* A byte that stands for itself in a value of this mode. */
+static int
+plain_ascii(unsigned char c, enum esc mode)
+{
+	if (c < 0x20 || c >= 0x7f)
+		return 0;
+	if (mode == ESC_TEXT)
+		return c != '\\' && c != ';' && c != ',';
+	if (mode == ESC_PARAM)
+		return c != '^' && c != '"';
+	return 1;
+}
+
 static void
 buf_str(struct ics_buf *b, const char *str, enum esc mode)
 {
@@ -205,6 +218,22 @@ buf_str(struct ics_buf *b, const char *str, enum esc mode)
 
 	n = strlen(str);
 	while (n > 0) {
+		/* A run of plain ASCII goes in whole, cut only to fold. */
+		for (len = 0; len < n && plain_ascii(s[len], mode); len++)
+			;
+		if (len > 0) {
+			if (b->col >= ICS_LINE_MAX) {
+				buf_raw(b, "\r\n ", 3);
+				b->col = 1;
+			}
+			if (len > ICS_LINE_MAX - b->col)
+				len = ICS_LINE_MAX - b->col;
+			buf_raw(b, (const char *)s, len);
+			b->col += len;
+			s += len;
+			n -= len;
+			continue;
+		}
 		cp = utf8_next(s, n, &len);
 		if (cp == '\r' || cp == '\n') {
 			if (cp == '\r' && n > 1 && s[1] == '\n')

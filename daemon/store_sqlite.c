@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "slots.h"
 #include "store.h"
 
 #define BUSY_TIMEOUT_MS	10000
@@ -40,6 +42,7 @@ static const char *migrations[] = {
 	"  token_hash BLOB NOT NULL UNIQUE,"
 	"  feed_nonce BLOB NOT NULL,"
 	"  feed_changed_at INTEGER NOT NULL,"
+	"  feed_version INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
 	");"
@@ -113,13 +116,16 @@ static const char *migrations[] = {
 	"    ON DELETE CASCADE"
 	");"
 	"CREATE INDEX sessions_occ ON sessions (worker_id, occ_start);"
+	/* Covers the slot engine's busy query: no table look-up. */
+	"CREATE INDEX sessions_busy ON sessions (worker_id, occ_start,"
+	"  occ_end, seats, start, end, service_id) WHERE seats > 0;"
 	"CREATE TRIGGER sessions_no_overlap_upd"
 	"  BEFORE UPDATE OF seats ON sessions"
 	"  WHEN NEW.seats > 0 AND OLD.seats = 0"
 	"  BEGIN SELECT RAISE(ABORT, 'session overlap') WHERE EXISTS ("
 	"    SELECT 1 FROM sessions s WHERE s.worker_id = NEW.worker_id"
 	"    AND s.id <> NEW.id AND s.seats > 0"
-	"    AND s.occ_start > NEW.occ_start - 200000"
+	"    AND s.occ_start > NEW.occ_start - 129600"
 	"    AND s.occ_start < NEW.occ_end AND NEW.occ_start < s.occ_end);"
 	"  END;"
 	"CREATE TABLE bookings ("
@@ -198,6 +204,7 @@ enum stmt_id {
 	Q_B_INSERT, Q_B_GET, Q_B_TOKEN, Q_B_UPDATE, Q_B_LIST, Q_B_SESSION,
 	Q_I_GET, Q_I_PUT, Q_I_PURGE,
 	Q_O_ADD, Q_O_DUE, Q_O_SENT, Q_O_RETRY, Q_O_FAIL, Q_O_DROP, Q_O_NEXT,
+	Q_SE_SLOTS, Q_READ_BEGIN,
 	Q_COUNT
 };
 
@@ -223,17 +230,18 @@ static const char *stmt_sql[Q_COUNT] = {
 	[Q_W_GET] = "SELECT id, name, email, timezone, locale, created_at,"
 	    " updated_at FROM workers WHERE id = ?1",
 	[Q_W_UPDATE] = "UPDATE workers SET name = ?2, email = ?3, timezone = ?4,"
-	    " locale = ?5, updated_at = ?6,"
+	    " locale = ?5, updated_at = ?6, feed_version = feed_version + 1,"
 	    " feed_changed_at = max(feed_changed_at, ?6) WHERE id = ?1",
 	[Q_W_DELETE] = "DELETE FROM workers WHERE id = ?1",
 	[Q_W_BY_TOKEN] = "SELECT id, token_hash FROM workers"
 	    " WHERE token_hash = ?1",
 	[Q_W_SET_TOKEN] = "UPDATE workers SET token_hash = ?2 WHERE id = ?1",
-	[Q_W_FEED] = "SELECT feed_nonce, feed_changed_at FROM workers"
-	    " WHERE id = ?1",
+	[Q_W_FEED] = "SELECT feed_nonce, feed_changed_at, feed_version"
+	    " FROM workers WHERE id = ?1",
 	[Q_W_SET_NONCE] = "UPDATE workers SET feed_nonce = ?2 WHERE id = ?1",
 	[Q_W_TOUCH] = "UPDATE workers SET feed_changed_at ="
-	    " max(feed_changed_at, ?2) WHERE id = ?1",
+	    " max(feed_changed_at, ?2), feed_version = feed_version + 1"
+	    " WHERE id = ?1",
 	[Q_W_LIST] = "SELECT id, name, email, timezone, locale, created_at,"
 	    " updated_at FROM workers ORDER BY id",
 	[Q_W_FUTURE] = "SELECT count(*) FROM bookings WHERE worker_id = ?1"
@@ -277,7 +285,7 @@ static const char *stmt_sql[Q_COUNT] = {
 	    " buffer_after_min), 0) FROM services WHERE worker_id = ?1",
 	[Q_SE_BUSY] = "SELECT " SESSION_COLS " FROM sessions"
 	    " WHERE worker_id = ?1 AND seats > 0 AND occ_start < ?3"
-	    " AND occ_end > ?2 AND occ_start > ?2 - 200000 ORDER BY start",
+	    " AND occ_end > ?2 AND occ_start > ?2 - 129600 ORDER BY start",
 	[Q_SE_FEED] = "SELECT " SESSION_COLS " FROM sessions s"
 	    " WHERE worker_id = ?1 AND end > ?2 AND EXISTS (SELECT 1 FROM"
 	    " bookings b WHERE b.session_id = s.id) ORDER BY start, id",
@@ -324,6 +332,16 @@ static const char *stmt_sql[Q_COUNT] = {
 	[Q_O_DROP] = "UPDATE outbox SET state = 3 WHERE booking_id = ?1"
 	    " AND kind = ?2 AND state = 0",
 	[Q_O_NEXT] = "SELECT min(next_at) FROM outbox WHERE state = 0",
+	/*
+	 * The longest occupied interval is 3 x 720 minutes (duration and
+	 * both buffers at their limits): 129600 s bounds the index range.
+	 */
+	[Q_SE_SLOTS] = "SELECT start, end, occ_start, occ_end,"
+	    " seats - (id = ?5), service_id = ?4 FROM sessions"
+	    " WHERE worker_id = ?1 AND seats > 0 AND occ_start < ?3"
+	    " AND occ_end > ?2 AND occ_start > ?2 - 129600"
+	    " AND seats - (id = ?5) > 0 ORDER BY occ_start",
+	[Q_READ_BEGIN] = "BEGIN",
 };
 
 struct store {
@@ -587,6 +605,36 @@ done:
 	return rc;
 }
 
+/*
+ * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
+ * SQLite's busy handler would make them sleep in steps of up to 100 ms,
+ * the mutex wakes the next one as soon as the lock is free. Other processes
+ * (the command line) still meet the busy handler.
+ */
+static pthread_mutex_t	tx_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+int
+store_read_begin(struct store *st)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_READ_BEGIN)) == NULL)
+		return STORE_ERR;
+	return exec_done(st, s, "read begin") == STORE_OK ? STORE_OK :
+	    STORE_ERR;
+}
+
+void
+store_read_end(struct store *st)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if ((s = get(st, Q_COMMIT)) != NULL)
+		exec_done(st, s, "read end");
+}
+
 int
 store_tx_begin(struct store *st)
 {
@@ -595,9 +643,12 @@ store_tx_begin(struct store *st)
 
 	if ((s = get(st, Q_BEGIN)) == NULL)
 		return STORE_ERR;
+	pthread_mutex_lock(&tx_mutex);
 	rc = exec_done(st, s, "begin");
 	if (rc == STORE_OK)
 		st->in_tx = 1;
+	else
+		pthread_mutex_unlock(&tx_mutex);
 	return rc == STORE_OK ? STORE_OK : STORE_ERR;
 }
 
@@ -616,6 +667,7 @@ store_tx_commit(struct store *st)
 		return STORE_ERR;
 	}
 	st->in_tx = 0;
+	pthread_mutex_unlock(&tx_mutex);
 	return STORE_OK;
 }
 
@@ -624,13 +676,13 @@ store_tx_rollback(struct store *st)
 {
 	sqlite3_stmt	*s;
 
-	if (sqlite3_get_autocommit(st->db)) {
-		st->in_tx = 0;
-		return;
-	}
-	if ((s = get(st, Q_ROLLBACK)) != NULL)
+	if (!sqlite3_get_autocommit(st->db) &&
+	    (s = get(st, Q_ROLLBACK)) != NULL)
 		exec_done(st, s, "rollback");
-	st->in_tx = 0;
+	if (st->in_tx) {
+		st->in_tx = 0;
+		pthread_mutex_unlock(&tx_mutex);
+	}
 }
 
 /* Secrets. */
@@ -879,6 +931,13 @@ int
 store_worker_feed(struct store *st, const char *id,
     uint8_t nonce[FEED_NONCE_LEN], int64_t *changed_at)
 {
+	return store_worker_feed_state(st, id, nonce, changed_at, NULL);
+}
+
+int
+store_worker_feed_state(struct store *st, const char *id,
+    uint8_t nonce[FEED_NONCE_LEN], int64_t *changed_at, int64_t *version)
+{
 	sqlite3_stmt	*s;
 	int		 rc = STORE_NOTFOUND;
 
@@ -890,6 +949,8 @@ store_worker_feed(struct store *st, const char *id,
 		memcpy(nonce, sqlite3_column_blob(s, 0), FEED_NONCE_LEN);
 		if (changed_at != NULL)
 			*changed_at = sqlite3_column_int64(s, 1);
+		if (version != NULL)
+			*version = sqlite3_column_int64(s, 2);
 		rc = STORE_OK;
 	}
 	sqlite3_reset(s);
@@ -1861,4 +1922,42 @@ store_outbox_next(struct store *st, int64_t *next)
 		rc = STORE_ERR;
 	sqlite3_reset(s);
 	return rc;
+}
+
+int
+store_busy_slots(struct store *st, const char *worker, const char *service,
+    int64_t from, int64_t to, int64_t skip, struct slot_session **vp,
+    size_t *np)
+{
+	sqlite3_stmt		*s;
+	struct slot_session	*v = NULL, *e;
+	size_t			 n = 0, cap = 0;
+	int			 rc;
+
+	if ((s = get(st, Q_SE_SLOTS)) == NULL)
+		return STORE_ERR;
+	bind_text(s, 1, worker);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	bind_text(s, 4, service);
+	sqlite3_bind_int64(s, 5, skip);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((e = grow((void **)&v, &n, &cap, sizeof(*e))) == NULL)
+			break;
+		e->start = sqlite3_column_int64(s, 0);
+		e->end = sqlite3_column_int64(s, 1);
+		e->occ_start = sqlite3_column_int64(s, 2);
+		e->occ_end = sqlite3_column_int64(s, 3);
+		e->seats = sqlite3_column_int(s, 4);
+		e->same_service = sqlite3_column_int(s, 5);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: busy: %s", sqlite3_errmsg(st->db));
+		free(v);
+		return STORE_ERR;
+	}
+	*vp = v;
+	*np = n;
+	return STORE_OK;
 }

@@ -55,6 +55,11 @@ int	booking_slots(struct store *, const struct booking_env *,
 	    const char *w, const char *s, int64_t from, int64_t to,
 	    struct slot_list *out);
 
+/* The same, for a worker and service already loaded. */
+int	booking_slots_for(struct store *, const struct booking_env *,
+	    const struct worker *, const struct service *, int64_t from,
+	    int64_t to, struct slot_list *out);
+
 /*
  * Books. On BOOK_OK, *out is the booking and token its secret; with idem,
  * *answer is the rendered answer (kept for replays). On BOOK_REPLAY,

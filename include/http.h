@@ -70,6 +70,9 @@ struct request {
 	int64_t			 now;
 	enum caller		 caller;
 	char			 worker[ID_MAX];	/* CALLER_WORKER */
+	/* The worker and service the path names, once looked up (owned). */
+	struct worker		*res_worker;
+	struct service		*res_service;
 	/* The answer. */
 	int			 status;
 	char			*resp;		/* owned */

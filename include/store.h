@@ -37,6 +37,10 @@ int		 store_ping(struct store *);
 /* A consistent copy of the database at src into dest (temp name, fsync, rename). */
 int		 store_backup(const char *src, const char *dest);
 
+/* A read transaction: one snapshot, one lock, for several reads. */
+int		 store_read_begin(struct store *);
+void		 store_read_end(struct store *);
+
 int		 store_tx_begin(struct store *);
 int		 store_tx_commit(struct store *);
 void		 store_tx_rollback(struct store *);
@@ -59,6 +63,10 @@ int	store_worker_set_token(struct store *, const char *id,
 	    const uint8_t hash[HASH_LEN]);
 int	store_worker_feed(struct store *, const char *id,
 	    uint8_t nonce[FEED_NONCE_LEN], int64_t *changed_at);
+/* The same, and a counter that every change of the feed's data moves. */
+int	store_worker_feed_state(struct store *, const char *id,
+	    uint8_t nonce[FEED_NONCE_LEN], int64_t *changed_at,
+	    int64_t *version);
 int	store_worker_set_feed_nonce(struct store *, const char *id,
 	    const uint8_t nonce[FEED_NONCE_LEN]);
 /* Moves the feed's change time to max(current, t). */
@@ -90,6 +98,15 @@ int	store_service_max_span(struct store *, const char *worker,
 /* Sessions with seats > 0 whose occupied interval meets [from, to). */
 int	store_sessions_busy(struct store *, const char *worker, int64_t from,
 	    int64_t to, struct session **, size_t *);
+/*
+ * The slot engine's view of the sessions holding seats whose occupied
+ * interval meets [from, to), by occ_start; the session skip (a booking
+ * being moved) counts one seat less.
+ */
+struct slot_session;
+int	store_busy_slots(struct store *, const char *worker,
+	    const char *service, int64_t from, int64_t to, int64_t skip,
+	    struct slot_session **, size_t *);
 /* Sessions with any booking (confirmed or not) ending after since, by start. */
 int	store_sessions_feed(struct store *, const char *worker, int64_t since,
 	    struct session **, size_t *);
