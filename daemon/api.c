@@ -28,6 +28,7 @@
 #define LIST_DAYS_MAX	366
 #define FEED_KEEP	(30 * DAY)
 #define IDEM_KEY_MAX	255
+#define ETAG_LEN	35
 
 static struct {
 	char			*base_url;
@@ -37,6 +38,8 @@ static struct {
 } api;
 
 static void	feed_cache_clear(void);
+static int	send_calendar_etag(struct request *, char *, size_t,
+		    const char *, int64_t, const char *);
 
 int
 api_init(const struct api_config *c)
@@ -1094,15 +1097,12 @@ etag_matches(const char *inm, const char *etag)
  * 304 when the client has it already. No compression: Outlook fails on a
  * gzipped calendar.
  */
-static int
-send_calendar(struct request *rq, char *body, size_t len, int64_t modified,
-    const char *filename)
+/* A strong ETag: a hash of the body, quoted. */
+static void
+body_etag(const char *body, size_t len, char etag[ETAG_LEN])
 {
-	uint8_t		 h[16];
-	char		 etag[40], lm[40], cd[128];
-	const char	*inm, *ims;
-	int64_t		 t;
-	size_t		 i;
+	uint8_t	 h[16];
+	size_t	 i;
 
 	crypto_generichash(h, sizeof(h), (const uint8_t *)body, len, NULL, 0);
 	etag[0] = '"';
@@ -1110,14 +1110,46 @@ send_calendar(struct request *rq, char *body, size_t len, int64_t modified,
 		snprintf(etag + 1 + 2 * i, 3, "%02x", h[i]);
 	etag[33] = '"';
 	etag[34] = '\0';
+}
+
+/* Does the client hold this version already (If-None-Match, else -Since)? */
+static int
+not_modified(struct request *rq, const char *etag, int64_t modified)
+{
+	const char	*inm, *ims;
+	int64_t		 t;
+
+	inm = http_header(rq, "If-None-Match");
+	ims = http_header(rq, "If-Modified-Since");
+	return (inm != NULL && etag_matches(inm, etag)) || (inm == NULL &&
+	    ims != NULL && parse_http_date(ims, &t) == 0 && modified <= t);
+}
+
+static int
+send_calendar(struct request *rq, char *body, size_t len, int64_t modified,
+    const char *filename)
+{
+	char		 etag[ETAG_LEN];
+
+	body_etag(body, len, etag);
+	return send_calendar_etag(rq, body, len, etag, modified, filename);
+}
+
+/*
+ * Sends a calendar (body may be NULL for a 304 known in advance) with its
+ * ETag and Last-Modified, or 304 when the client has it already.
+ */
+static int
+send_calendar_etag(struct request *rq, char *body, size_t len,
+    const char *etag, int64_t modified, const char *filename)
+{
+	char		 lm[40], cd[128];
+
 	http_date(modified, lm, sizeof(lm));
 	http_add_header(rq, "ETag", etag);
 	http_add_header(rq, "Last-Modified", lm);
 	http_add_header(rq, "Cache-Control", "private, no-cache");
-	inm = http_header(rq, "If-None-Match");
-	ims = http_header(rq, "If-Modified-Since");
-	if ((inm != NULL && etag_matches(inm, etag)) || (inm == NULL &&
-	    ims != NULL && parse_http_date(ims, &t) == 0 && modified <= t)) {
+	if (not_modified(rq, etag, modified)) {
 		free(body);
 		return http_send(rq, 304, NULL, "", 0);
 	}
@@ -1282,6 +1314,7 @@ struct feed_entry {
 	int64_t		 hour;
 	char		*body;		/* owned */
 	size_t		 len;
+	char		 etag[ETAG_LEN];
 	uint64_t	 used;
 };
 
@@ -1291,14 +1324,19 @@ static struct {
 	uint64_t		 clock;
 } feeds = { .mtx = PTHREAD_MUTEX_INITIALIZER };
 
-/* A copy of the cached body, or NULL. */
-static char *
-feed_cached(const char *w, int64_t version, int64_t hour, size_t *len)
+/*
+ * Is this version cached? Fills etag; with want_body, *bodyp gets a copy
+ * of the body (NULL when out of memory).
+ */
+static int
+feed_cached(const char *w, int64_t version, int64_t hour, int want_body,
+    char etag[ETAG_LEN], char **bodyp, size_t *len)
 {
 	struct feed_entry	*e;
-	char			*copy = NULL;
 	size_t			 i;
+	int			 hit = 0;
 
+	*bodyp = NULL;
 	pthread_mutex_lock(&feeds.mtx);
 	for (i = 0; i < FEED_CACHE; i++) {
 		e = &feeds.e[i];
@@ -1306,14 +1344,16 @@ feed_cached(const char *w, int64_t version, int64_t hour, size_t *len)
 		    e->hour != hour || strcmp(e->worker, w) != 0)
 			continue;
 		e->used = ++feeds.clock;
-		if ((copy = malloc(e->len + 1)) != NULL) {
-			memcpy(copy, e->body, e->len + 1);
+		memcpy(etag, e->etag, ETAG_LEN);
+		if (want_body && (*bodyp = malloc(e->len + 1)) != NULL) {
+			memcpy(*bodyp, e->body, e->len + 1);
 			*len = e->len;
 		}
+		hit = !want_body || *bodyp != NULL;
 		break;
 	}
 	pthread_mutex_unlock(&feeds.mtx);
-	return copy;
+	return hit;
 }
 
 static void
@@ -1321,12 +1361,13 @@ feed_keep(const char *w, int64_t version, int64_t hour, const char *body,
     size_t len)
 {
 	struct feed_entry	*e, *victim = &feeds.e[0];
-	char			*copy;
+	char			*copy, etag[ETAG_LEN];
 	size_t			 i;
 
 	if (len > FEED_CACHE_MAX || (copy = malloc(len + 1)) == NULL)
 		return;
 	memcpy(copy, body, len + 1);
+	body_etag(body, len, etag);
 	pthread_mutex_lock(&feeds.mtx);
 	for (i = 0; i < FEED_CACHE; i++) {
 		e = &feeds.e[i];
@@ -1343,6 +1384,7 @@ feed_keep(const char *w, int64_t version, int64_t hour, const char *body,
 	victim->hour = hour;
 	victim->body = copy;
 	victim->len = len;
+	memcpy(victim->etag, etag, ETAG_LEN);
 	victim->used = ++feeds.clock;
 	pthread_mutex_unlock(&feeds.mtx);
 }
@@ -1366,6 +1408,7 @@ api_feed(struct request *rq)
 	struct worker	 w;
 	uint8_t		 key[32], nonce[FEED_NONCE_LEN];
 	char		 want[TOKEN_MAX], given[TOKEN_MAX], *cal;
+	char		 etag[ETAG_LEN];
 	const char	*arg = rq->args[1];
 	size_t		 n = strlen(arg), len;
 	int64_t		 changed, version, hour;
@@ -1389,9 +1432,15 @@ api_feed(struct request *rq)
 		return not_found(rq);
 	}
 	hour = rq->now - rq->now % 3600;
-	if ((cal = feed_cached(rq->args[0], version, hour, &len)) != NULL) {
-		store_read_end(rq->st);
-		return send_calendar(rq, cal, len, changed, "creneau.ics");
+	if (feed_cached(rq->args[0], version, hour, 0, etag, &cal, &len)) {
+		/* An unchanged feed costs one small read and no copy. */
+		if (not_modified(rq, etag, changed) ||
+		    feed_cached(rq->args[0], version, hour, 1, etag, &cal,
+		    &len)) {
+			store_read_end(rq->st);
+			return send_calendar_etag(rq, cal, len, etag, changed,
+			    "creneau.ics");
+		}
 	}
 	if ((rc = store_worker_get(rq->st, rq->args[0], &w)) != STORE_OK) {
 		store_read_end(rq->st);
