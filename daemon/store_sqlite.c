@@ -115,7 +115,6 @@ static const char *migrations[] = {
 	"  FOREIGN KEY (worker_id, service_id) REFERENCES services"
 	"    ON DELETE CASCADE"
 	");"
-	"CREATE INDEX sessions_occ ON sessions (worker_id, occ_start);"
 	/* Covers the slot engine's busy query: no table look-up. */
 	"CREATE INDEX sessions_busy ON sessions (worker_id, occ_start,"
 	"  occ_end, seats, start, end, service_id) WHERE seats > 0;"
@@ -143,7 +142,7 @@ static const char *migrations[] = {
 	"  locale TEXT NOT NULL,"
 	"  room_url TEXT,"
 	"  cancel_reason TEXT,"
-	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  token_hash BLOB NOT NULL,"
 	"  sequence INTEGER NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
