@@ -43,6 +43,8 @@ static const char *migrations[] = {
 	"  feed_nonce BLOB NOT NULL,"
 	"  feed_changed_at INTEGER NOT NULL,"
 	"  feed_version INTEGER NOT NULL DEFAULT 0,"
+	/* The longest occupied interval of the worker's sessions. */
+	"  max_span INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
 	");"
@@ -124,7 +126,8 @@ static const char *migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'session overlap') WHERE EXISTS ("
 	"    SELECT 1 FROM sessions s WHERE s.worker_id = NEW.worker_id"
 	"    AND s.id <> NEW.id AND s.seats > 0"
-	"    AND s.occ_start > NEW.occ_start - 129600"
+	"    AND s.occ_start > NEW.occ_start - (SELECT max_span FROM workers"
+	"      WHERE id = NEW.worker_id)"
 	"    AND s.occ_start < NEW.occ_end AND NEW.occ_start < s.occ_end);"
 	"  END;"
 	"CREATE TABLE bookings ("
@@ -203,7 +206,7 @@ enum stmt_id {
 	Q_B_INSERT, Q_B_GET, Q_B_TOKEN, Q_B_UPDATE, Q_B_LIST, Q_B_SESSION,
 	Q_I_GET, Q_I_PUT, Q_I_PURGE,
 	Q_O_ADD, Q_O_DUE, Q_O_SENT, Q_O_RETRY, Q_O_FAIL, Q_O_DROP, Q_O_NEXT,
-	Q_SE_SLOTS, Q_READ_BEGIN,
+	Q_SE_SLOTS, Q_READ_BEGIN, Q_W_SPAN,
 	Q_COUNT
 };
 
@@ -284,7 +287,8 @@ static const char *stmt_sql[Q_COUNT] = {
 	    " buffer_after_min), 0) FROM services WHERE worker_id = ?1",
 	[Q_SE_BUSY] = "SELECT " SESSION_COLS " FROM sessions"
 	    " WHERE worker_id = ?1 AND seats > 0 AND occ_start < ?3"
-	    " AND occ_end > ?2 AND occ_start > ?2 - 129600 ORDER BY start",
+	    " AND occ_end > ?2 AND occ_start >= ?2 - (SELECT max_span"
+	    " FROM workers WHERE id = ?1) ORDER BY start",
 	[Q_SE_FEED] = "SELECT " SESSION_COLS " FROM sessions s"
 	    " WHERE worker_id = ?1 AND end > ?2 AND EXISTS (SELECT 1 FROM"
 	    " bookings b WHERE b.session_id = s.id) ORDER BY start, id",
@@ -332,15 +336,18 @@ static const char *stmt_sql[Q_COUNT] = {
 	    " AND kind = ?2 AND state = 0",
 	[Q_O_NEXT] = "SELECT min(next_at) FROM outbox WHERE state = 0",
 	/*
-	 * The longest occupied interval is 3 x 720 minutes (duration and
-	 * both buffers at their limits): 129600 s bounds the index range.
+	 * A session meeting [?2, ?3) starts after ?2 minus the worker's
+	 * longest occupied interval: that bounds the index range.
 	 */
 	[Q_SE_SLOTS] = "SELECT start, end, occ_start, occ_end,"
 	    " seats - (id = ?5), service_id = ?4 FROM sessions"
 	    " WHERE worker_id = ?1 AND seats > 0 AND occ_start < ?3"
-	    " AND occ_end > ?2 AND occ_start > ?2 - 129600"
+	    " AND occ_end > ?2 AND occ_start >= ?2 - (SELECT max_span FROM"
+	    " workers WHERE id = ?1)"
 	    " AND seats - (id = ?5) > 0 ORDER BY occ_start",
 	[Q_READ_BEGIN] = "BEGIN",
+	[Q_W_SPAN] = "UPDATE workers SET max_span = max(max_span, ?2)"
+	    " WHERE id = ?1",
 };
 
 struct store {
@@ -1516,9 +1523,14 @@ store_session_insert(struct store *st, struct session *v)
 	bind_text(s, 8, v->room_url);
 	sqlite3_bind_int64(s, 9, v->updated_at);
 	rc = exec_done(st, s, "session insert");
-	if (rc == STORE_OK)
-		v->id = sqlite3_last_insert_rowid(st->db);
-	return rc;
+	if (rc != STORE_OK)
+		return rc;
+	v->id = sqlite3_last_insert_rowid(st->db);
+	if ((s = get(st, Q_W_SPAN)) == NULL)
+		return STORE_ERR;
+	bind_text(s, 1, v->worker_id);
+	sqlite3_bind_int64(s, 2, v->occ_end - v->occ_start);
+	return exec_done(st, s, "worker span");
 }
 
 /*
