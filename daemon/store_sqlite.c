@@ -500,10 +500,17 @@ store_open(const char *path)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 0);
+	/*
+	 * mmap: pages are read without a system call each. A larger WAL
+	 * before a checkpoint: fewer checkpoints (each syncs the database
+	 * file) under a stream of bookings; the WAL stays under 20 MB.
+	 */
 	if (exec_sql(st->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA temp_store = MEMORY;") == -1)
+	    "PRAGMA temp_store = MEMORY;"
+	    "PRAGMA mmap_size = 67108864;"
+	    "PRAGMA wal_autocheckpoint = 4000;") == -1)
 		goto fail;
 	if (migrate(st->db) == -1)
 		goto fail;
