@@ -424,6 +424,22 @@ api_health(struct request *rq)
 	return http_json(rq, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/*
+ * Who a token is (an extension of API.md, for the console's sign-in): the
+ * admin, or a worker and their id. Any other token is 401.
+ */
+static int
+api_me(struct request *rq)
+{
+	if (rq->caller == CALLER_ADMIN)
+		return http_json(rq, 200, json_pack("{s:s}", "role", "admin"));
+	if (rq->caller == CALLER_WORKER)
+		return http_json(rq, 200, json_pack("{s:s, s:s}", "role",
+		    "worker", "worker", rq->worker));
+	return http_error(rq, 401, "unauthorized", NULL,
+	    "a valid admin or worker token is required");
+}
+
 static int
 api_robots(struct request *rq)
 {
@@ -1577,6 +1593,7 @@ page_static(struct request *rq)
 const struct route api_routes[] = {
 	{ "GET", "/healthz", api_health, AUTH_NONE, 0 },
 	{ "GET", "/robots.txt", api_robots, AUTH_NONE, 0 },
+	{ "GET", "/api/v1/me", api_me, AUTH_NONE, 0 },
 	{ "POST", "/api/v1/workers", api_worker_create, AUTH_ADMIN, R_BODY },
 	{ "GET", "/api/v1/workers/*", api_worker_get, AUTH_NONE, 0 },
 	{ "PATCH", "/api/v1/workers/*", api_worker_patch, AUTH_WORKER,
