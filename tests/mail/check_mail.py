@@ -98,7 +98,11 @@ def main():
         legacy = email.message_from_bytes(raw, policy=email.policy.compat32)
         value = str(email.header.make_header(
             email.header.decode_header(legacy["To"])))
-        name, addr = email.utils.parseaddr(value)
+        # Split by hand: the decoded name may hold a comma, which
+        # parseaddr() would take for a list separator.
+        name = value.rsplit("<", 1)[0].strip() if "<" in value else ""
+        if len(name) >= 2 and name[0] == name[-1] == '"':
+            name = email.utils.unquote(name).replace('\\"', '"')
         if name != a.to_name:
             fail("To name %r, wanted %r" % (name, a.to_name))
 

@@ -23,7 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ics.h"
 #include "mail.h"
+#include "model.h"
 #include "tzconv.h"
 
 #define PYTHON		"/usr/bin/python3"
@@ -592,6 +594,84 @@ test_method_must_match(void **state)
 	free(msg);
 }
 
+/*
+ * With the real calendar file from ics.c (folded lines, escaped text, a
+ * typed note and a name with a comma): the invite and the cancellation
+ * carry it inline and attached, with the method of the file.
+ */
+static void
+test_with_real_ics(void **state)
+{
+	struct booking		 bk;
+	struct worker		 w;
+	struct service		 sv;
+	struct ics_invite	 in;
+	struct mail_msg		 m;
+	char			*ics, *msg;
+	size_t			 len;
+	int			 cancel;
+
+	for (cancel = 0; cancel <= 1; cancel++) {
+		memset(&bk, 0, sizeof(bk));
+		memset(&w, 0, sizeof(w));
+		memset(&sv, 0, sizeof(sv));
+		strcpy(bk.id, "0b8a3c1e-5f43-4f1b-9d6a-2c7e51b0f1aa");
+		bk.status = cancel ? BOOKING_CANCELLED : BOOKING_CONFIRMED;
+		strcpy(bk.worker_id, "marie");
+		strcpy(bk.service_id, "maths-60");
+		bk.start = START;
+		bk.end = END;
+		bk.name = (char *)"Peeters, Zo\xc3\xab";
+		bk.email = (char *)"zoe@example.org";
+		bk.note = (char *)"--xyz\nContent-Type: text/html; a;b\\c";
+		strcpy(bk.timezone, "Europe/Brussels");
+		strcpy(bk.locale, "nl");
+		bk.room_url = (char *)"https://meet.jit.si/creneau-0123456789ab";
+		bk.sequence = cancel ? 2 : 0;
+		strcpy(w.id, "marie");
+		w.name = (char *)"Marie Dupr\xc3\xa9";
+		w.email = (char *)"marie@example.org";
+		strcpy(w.timezone, "Europe/Brussels");
+		strcpy(w.locale, "fr");
+		strcpy(sv.worker_id, "marie");
+		strcpy(sv.id, "maths-60");
+		sv.title = (char *)"Wiskunde \xe2\x80\x93 een uur met een "
+		    "heel lange titel die zeker gevouwen moet worden";
+		sv.description = (char *)"";
+		sv.duration_min = 60;
+		sv.capacity = 1;
+		memset(&in, 0, sizeof(in));
+		in.booking = &bk;
+		in.worker = &w;
+		in.service = &sv;
+		in.manage_url = "https://book.example.org/b/x#tok";
+		in.uid_domain = "book.example.org";
+		in.dtstamp = 1803970800;
+		ics = ics_invite_new(&in, NULL);
+		assert_non_null(ics);
+
+		sample(&m, cancel ? MAIL_CANCEL : MAIL_INVITE, "nl");
+		m.ics = ics;
+		m.client_name = bk.name;
+		m.to_name = bk.name;
+		m.service_title = sv.title;
+		msg = mail_compose(&m, &len);
+		assert_non_null(msg);
+		assert_only_own_boundaries(msg, 1);
+		assert_crlf_and_short(msg, len);
+		if (have_python) {
+			const char *args[] = { "--method",
+			    cancel ? "CANCEL" : "REQUEST",
+			    "--to-name", "Peeters, Zo\xc3\xab",
+			    "--contains", cancel ? "Je afspraak is geannuleerd." :
+			    "Je afspraak is bevestigd.", NULL };
+			assert_int_equal(check_with_python(msg, len, args), 0);
+		}
+		free(msg);
+		free(ics);
+	}
+}
+
 /* Each message gets fresh boundaries; they never occur in the content. */
 static void
 test_boundaries_random(void **state)
@@ -1060,6 +1140,7 @@ main(void)
 		cmocka_unit_test(test_long_names_fold),
 		cmocka_unit_test(test_injection),
 		cmocka_unit_test(test_method_must_match),
+		cmocka_unit_test(test_with_real_ics),
 		cmocka_unit_test(test_boundaries_random),
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_reminders),
