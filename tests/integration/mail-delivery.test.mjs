@@ -47,15 +47,18 @@ describe('mail delivery', { concurrency: true }, () => {
     //                     two at T if the old ones were not dropped;
     //   at S+10 -> S:     before, at T+5 and T+10; after, at T: none at T
     //                     if the reminders were not moved.
-    const now = Date.now();
-    const T = Math.ceil((now + 4000) / MIN) * MIN;
-    const S = Math.ceil((T + 2 * MIN) / (5 * MIN)) * 5 * MIN;
-    const N = (S - T) / MIN;
+    // The worker first, then a restart with the reminders that suit the
+    // clock: only the bookings stand between now and T.
     const sink = await startSink();
-    const d = await startDaemon({ args: mailArgs(sink.port, ['--reminders', `${N + 5}m,${N}m`]) });
+    let d = await startDaemon({ args: mailArgs(sink.port) });
     try {
       const w = await setup(d, { tz: 'UTC', hours: ['00:00', '24:00'],
         service: { id: 'r5', duration_min: 5, step_min: 5, capacity: 10 } });
+      const now = Date.now();
+      const T = Math.ceil((now + 4000) / MIN) * MIN;
+      const S = Math.ceil((T + 2 * MIN) / (5 * MIN)) * 5 * MIN;
+      const N = (S - T) / MIN;
+      d = await d.restart({ args: mailArgs(sink.port, ['--reminders', `${N + 5}m,${N}m`]) });
       const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
       const from = iso(S).slice(0, 10), toDay = iso(S + 10 * MIN).slice(0, 10);
       const offered = (await slots(d, w, 'r5', from, toDay)).map((s) => Date.parse(s.start));

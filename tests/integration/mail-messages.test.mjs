@@ -316,12 +316,15 @@ describe('mail', { concurrency: true }, () => {
     assert.ok(invite.html.includes('&lt;b&gt;bold&lt;/b&gt;') || invite.html.includes('&lt;b>bold'), 'and still shown');
     assert.ok(invite.plain.includes(name), 'the name as typed');
     assert.ok(!cancel.html.includes('<i>sorry</i>'));
+    assert.ok(cancel.plain.includes('Bcc: x@example.org'), 'the reason is text in the body');
     // The same header names, in the same order, as a booking with a plain
     // name: nothing was added.
     assert.deepEqual(cancel.headers, invite.headers);
     const notices = to(msgs, w.email);
     for (const n of notices) {
       assertNoticeMail(n, w);
+      // The subject decodes to one line; if it names the client, whole.
+      assert.ok(!/[\r\n]/.test(n.subject), JSON.stringify(n.subject));
       assert.ok(n.subject.includes(name) || !n.subject.includes('Zo'), `the subject decodes: ${n.subject}`);
       assert.equal(n.leaves, notices[0].leaves);
     }
