@@ -336,15 +336,16 @@ describe('mail', { concurrency: true }, () => {
     calendarEvent(cancel, 'CANCEL');
   });
 
-  it('with --smtp-user and a password file the daemon authenticates', async () => {
+  it('configured from the environment, with AUTH; a cancel by the worker mails the client and the worker', async () => {
     const s2 = await startSink({ auth: 'creneau:s3cret pass' });
-    const dir = d.dir;
-    const pw = join(dir, `pw-${uid('p')}`);
+    const pw = join(d.dir, `pw-${uid('p')}`);
     writeFileSync(pw, 's3cret pass\n');
     chmodSync(pw, 0o600);
     const d2 = await startDaemon({
-      args: ['--smtp-url', `smtp://127.0.0.1:${s2.port}`, '--mail-from', FROM,
-        '--smtp-user', 'creneau', '--smtp-password-file', pw],
+      env: {
+        CRENEAU_SMTP_URL: `smtp://127.0.0.1:${s2.port}`, CRENEAU_MAIL_FROM: FROM,
+        CRENEAU_SMTP_USER: 'creneau', CRENEAU_SMTP_PASSWORD_FILE: pw,
+      },
     });
     try {
       const id = uid('w');
@@ -352,10 +353,23 @@ describe('mail', { concurrency: true }, () => {
       await putHours(d2, w, everyDay(['09:00', '17:00']));
       await createService(d2, w, {});
       const sl = await slots(d2, w, 'maths-60', dayFromNow(2));
-      const r = await book(d2, w, 'maths-60', sl[0].start);
+      const client = `${uid('auth')}@example.org`;
+      const r = await book(d2, w, 'maths-60', sl[0].start, { email: client });
       assert.equal(r.status, 201, r.text);
-      const msgs = await waitMail(s2, (all) => all.length >= 2, 10000, 'authenticated mail');
+      const c = await d2.api('POST', `/api/v1/bookings/${r.json.id}/cancel`,
+        { token: w.token, body: { reason: 'Malade' } });
+      assert.equal(c.status, 200, c.text);
+      const msgs = await waitMail(s2, (all) => to(all, client).length >= 2 && to(all, w.email).length >= 2,
+        10000, 'invite, cancel and notices');
+      await sleep(1000);
+      assert.equal(s2.files().length, 4);
       for (const m of msgs) assert.ok(m.envelope.auth, `${m.file}: sent without AUTH`);
+      const [inv, can] = to(msgs, client);
+      assertInviteMail(inv, { method: 'REQUEST', client, name: 'Jean Peeters' });
+      assertInviteMail(can, { method: 'CANCEL', client, name: 'Jean Peeters' });
+      assert.equal(calendarEvent(can, 'CANCEL').status, 'CANCELLED');
+      assert.ok(can.plain.includes('Malade'), 'the reason is given to the client');
+      for (const n of to(msgs, w.email)) assertNoticeMail(n, w);
       assert.ok(!d2.stderr.includes('s3cret'), 'the password never reaches the log');
     } finally {
       await d2.stop();
