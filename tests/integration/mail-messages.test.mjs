@@ -95,9 +95,7 @@ function assertInviteMail(m, { method, client, name }) {
   assert.equal(m.calendar_ics_method, method);
   assert.equal(m.attachment, m.calendar, 'the attachment is the same file');
   assert.equal(m.ics_files.length, 2);
-  // (Not --to-name: check_mail.py splits the decoded header, so a name
-  // with a quote or a comma reads as ''; the name is checked above.)
-  assert.equal(checkMail(m.file, ['--method', method, '--to-addr', client]), '');
+  assert.equal(checkMail(m.file, ['--method', method, '--to-addr', client, '--to-name', name]), '');
 }
 
 // A notice to the worker: text and HTML, no scheduling message.
