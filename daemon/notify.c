@@ -175,16 +175,25 @@ done:
 	return rc;
 }
 
+/*
+ * Later invites carry the booking's page without its token (only the first
+ * answer and the first invite hold the token): the client opens it from the
+ * first mail, or the page asks for the link.
+ */
 int
 notify_rescheduled(struct store *st, int64_t now, const struct booking *b,
     const struct worker *w, const struct service *s)
 {
-	char	*ics;
+	char	*ics, *manage;
 	int	 rc = -1;
 
 	if (!nt.on)
 		return 0;
-	if ((ics = invite_ics(b, w, s, NULL)) == NULL)
+	if ((manage = manage_url(b, NULL)) == NULL)
+		return -1;
+	ics = invite_ics(b, w, s, manage);
+	free(manage);
+	if (ics == NULL)
 		return -1;
 	if (queue(st, MAIL_UPDATE, now, now, b, w, s, NULL, ics, 1) == 0 &&
 	    store_outbox_drop(st, b->id, MAIL_REMINDER) == STORE_OK &&
@@ -198,12 +207,16 @@ int
 notify_cancelled(struct store *st, int64_t now, const struct booking *b,
     const struct worker *w, const struct service *s)
 {
-	char	*ics;
+	char	*ics, *manage;
 	int	 rc = -1;
 
 	if (!nt.on)
 		return 0;
-	if ((ics = invite_ics(b, w, s, NULL)) == NULL)
+	if ((manage = manage_url(b, NULL)) == NULL)
+		return -1;
+	ics = invite_ics(b, w, s, manage);
+	free(manage);
+	if (ics == NULL)
 		return -1;
 	if (queue(st, MAIL_CANCEL, now, now, b, w, s, NULL, ics, 1) == 0 &&
 	    queue(st, MAIL_WORKER_CANCEL, now, now, b, w, s, NULL, NULL, 1) ==
