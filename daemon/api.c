@@ -746,6 +746,42 @@ query_date(struct request *rq, const char *name, int32_t *d, int required)
 }
 
 /*
+ * ?booking=ID (an extension of API.md, for the manage page): the slots a
+ * reschedule of that booking may move to, its own seat left out. Only with
+ * that booking's token or its worker's; anything else is 404, as on the
+ * booking itself. Returns 0 (and *skip), -1 for 404, -2 on error.
+ */
+static int
+moving_session(struct request *rq, int64_t *skip)
+{
+	const char	*id = http_query(rq, "booking"), *tok;
+	struct booking	 b;
+	uint8_t		 hash[HASH_LEN];
+	int		 ok, rc;
+
+	*skip = 0;
+	if (id == NULL)
+		return 0;
+	if ((tok = request_token(rq, 0)) == NULL || strlen(tok) >= TOKEN_MAX)
+		return -1;
+	token_hash(tok, hash);
+	if ((rc = store_booking_get(rq->st, id, &b)) != STORE_OK) {
+		booking_clear(&b);
+		return rc == STORE_NOTFOUND ? -1 : -2;
+	}
+	ok = rq->caller == CALLER_ADMIN || (rq->caller == CALLER_WORKER &&
+	    strcmp(rq->worker, b.worker_id) == 0) ||
+	    store_booking_check_token(rq->st, id, hash) == STORE_OK;
+	if (ok && (strcmp(b.worker_id, rq->res_worker->id) != 0 ||
+	    strcmp(b.service_id, rq->res_service->id) != 0))
+		ok = 0;
+	if (ok && b.status == BOOKING_CONFIRMED)
+		*skip = b.session_id;
+	booking_clear(&b);
+	return ok ? 0 : -1;
+}
+
+/*
  * The slot list is the hot path: its answer is written straight into a
  * buffer (no field needs escaping: times, numbers, and names already
  * checked against the id and zone rules), and its reads share one snapshot.
@@ -759,6 +795,7 @@ api_slots(struct request *rq)
 	const char		*tz;
 	char			 a[RFC3339_LEN], b[RFC3339_LEN], *out, *o;
 	int32_t			 from, to;
+	int64_t			 skip = 0;
 	size_t			 i, cap;
 	int			 rc;
 
@@ -774,11 +811,13 @@ api_slots(struct request *rq)
 	if (to - from > SLOTS_DAYS_MAX)
 		return invalid_field(rq, "to", "must be at most 62 days after "
 		    "from");
+	if ((rc = moving_session(rq, &skip)) != 0)
+		return rc == -1 ? not_found(rq) : internal(rq);
 	if (store_read_begin(rq->st) != STORE_OK)
 		return internal(rq);
 	rc = booking_slots_for(rq->st, &env, rq->res_worker, rq->res_service,
 	    tz_local_to_instant(z, from, 0), tz_local_to_instant(z, to + 1, 0),
-	    &l);
+	    skip, &l);
 	store_read_end(rq->st);
 	if (rc != BOOK_OK) {
 		slot_list_free(&l);
@@ -1474,7 +1513,8 @@ api_feed(struct request *rq)
 /* Pages. */
 
 /*
- * The page language: the visitor's Accept-Language (fr, nl, en, by q),
+ * The page language: the page's ?lang= switch, the visitor's
+ * Accept-Language (fr, nl, en, by q),
  * else the worker's locale, else French.
  */
 static const char *
@@ -1482,10 +1522,13 @@ page_lang(struct request *rq, const char *fallback)
 {
 	static const char	*langs[] = { "fr", "nl", "en" };
 	const char		*al = http_header(rq, "Accept-Language");
-	const char		*p, *best = NULL;
+	const char		*p, *best = NULL, *chosen;
 	double			 bestq = 0, q;
 	size_t			 i;
 
+	/* The page's own switch (?lang=) first. */
+	if ((chosen = http_query(rq, "lang")) != NULL && valid_locale(chosen))
+		return chosen;
 	for (p = al; p != NULL && *p != '\0';) {
 		while (*p == ' ' || *p == ',')
 			p++;

@@ -102,10 +102,10 @@ load(struct store *st, const char *w, const char *s, struct worker *wo,
 int
 booking_slots_for(struct store *st, const struct booking_env *env,
     const struct worker *w, const struct service *s, int64_t from,
-    int64_t to, struct slot_list *out)
+    int64_t to, int64_t skip_session, struct slot_list *out)
 {
-	return compute(st, env, w, s, from, to, 0, out) == 0 ? BOOK_OK :
-	    BOOK_ERR;
+	return compute(st, env, w, s, from, to, skip_session, out) == 0 ?
+	    BOOK_OK : BOOK_ERR;
 }
 
 int

@@ -55,10 +55,14 @@ int	booking_slots(struct store *, const struct booking_env *,
 	    const char *w, const char *s, int64_t from, int64_t to,
 	    struct slot_list *out);
 
-/* The same, for a worker and service already loaded. */
+/*
+ * The same, for a worker and service already loaded; skip_session (or 0)
+ * is the session of a booking being moved, whose seat does not count, so
+ * that the list offers exactly what booking_reschedule() accepts.
+ */
 int	booking_slots_for(struct store *, const struct booking_env *,
 	    const struct worker *, const struct service *, int64_t from,
-	    int64_t to, struct slot_list *out);
+	    int64_t to, int64_t skip_session, struct slot_list *out);
 
 /*
  * Books. On BOOK_OK, *out is the booking and token its secret; with idem,

@@ -132,7 +132,7 @@ $('reschedule-btn').addEventListener('click', () => {
   if (!picker) {
     picker = createSlotPicker($('picker'), {
       worker: st.booking.worker, service: st.service, tz: st.tz,
-      current: st.booking.start,
+      current: st.booking.start, booking: { id: st.id, token: st.token },
       onSelect: (slot) => {
         st.move = slot;
         $('move-question').textContent = t('manage.moveQuestion', { when: formatDateTime(slot.start, st.tz) });

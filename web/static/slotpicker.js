@@ -13,7 +13,8 @@ import {
 const MAX_SPAN = 61;	/* API: from and to at most 62 days apart */
 
 // opts: {worker, service (the API object), tz, onSelect(slot), current
-// (RFC 3339 start to mark as the booking's own), onZoneRejected(tz)}.
+// (RFC 3339 start to mark as the booking's own), booking ({id, token} of
+// a booking being moved), onZoneRejected(tz)}.
 export function createSlotPicker(root, opts) {
   const st = {
     tz: opts.tz,
@@ -54,7 +55,14 @@ export function createSlotPicker(root, opts) {
   // Asks the server for [from, to] and replaces what we knew of those dates.
   async function fetchRange(from, to) {
     const q = new URLSearchParams({ from, to, tz: st.tz });
-    const data = await api(`${servicePath(opts.worker, opts.service.id)}/slots?${q}`);
+    // Moving a booking: its own seat does not count (a 1:1 lesson may move
+    // by half an hour into its own time), as the reschedule itself allows.
+    let token;
+    if (opts.booking) {
+      q.set('booking', opts.booking.id);
+      token = opts.booking.token;
+    }
+    const data = await api(`${servicePath(opts.worker, opts.service.id)}/slots?${q}`, { token });
     for (let d = from; d <= to; d = addDays(d, 1)) st.byDate.set(d, []);
     for (const s of data.slots || []) {
       const d = dateIn(new Date(s.start), st.tz);
