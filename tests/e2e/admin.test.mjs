@@ -1,5 +1,5 @@
 // The worker's console (/admin) against the real daemon: a worker signs
-// in, sets hours and a service in the browser, and their booking page
+// in with their token alone (GET /api/v1/me says whose it is), sets hours and a service in the browser, and their booking page
 // offers exactly those hours; the server's 422s land at the field; a
 // client's booking shows up and is cancelled from the console; token and
 // feed rotation; the admin creates and removes a worker. axe-core and the
@@ -28,17 +28,20 @@ after(async () => {
   }
 });
 
-async function signIn(page, id, token, { lang = 'fr' } = {}) {
-  const res = await page.goto(`${d.url}/admin?lang=${lang}`);
+// The sign-in form has a token field and nothing else to fill.
+async function signIn(page, token, { lang = 'fr', worker } = {}) {
+  const q = new URLSearchParams({ lang });
+  if (worker) q.set('worker', worker);
+  const res = await page.goto(`${d.url}/admin?${q}`);
   assert.equal(res.status(), 200);
   await page.waitForSelector('#signin-section:not([hidden])');
-  if (id) await page.fill('#si-id', id);
+  assert.deepEqual(await page.$$eval('#signin-form input', (is) => is.map((i) => i.id)), ['si-token']);
   await page.fill('#si-token', token);
   await page.click('#signin-submit');
 }
 
 async function signInWorker(page, w, opts) {
-  await signIn(page, w.id, w.token, opts);
+  await signIn(page, w.token, opts);
   await page.waitForSelector('#worker-section:not([hidden])');
   await page.waitForSelector('#bookings .muted, #bookings .bookings-day');
 }
@@ -354,8 +357,10 @@ test('rotating the worker token switches the session to the new token; the feed 
 test('admin: create a worker in the console, hand out a working token, open and remove workers', async () => {
   const { ctx, page } = await openPage(browser, { width: 360, height: 800 });
   try {
-    await signIn(page, null, 'cra_not-the-token');
+    await signIn(page, 'cra_not-the-token');
     await page.waitForSelector('#si-token[aria-invalid="true"]');
+    assert.equal(await page.textContent('#si-token-error'), cat.fr['admin.signin.badToken']);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('creneau.console')), null);
     await page.fill('#si-token', d.admin);
     await page.click('#signin-submit');
     await page.waitForSelector('#admin-section:not([hidden])');
@@ -419,6 +424,85 @@ test('admin: create a worker in the console, hand out a working token, open and 
     assert.equal(await page.evaluate(() => sessionStorage.getItem('creneau.console')), null);
     await noAxe(page, 'sign-in form');
     await screenshot(page, 'admin-signin-fr-360');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a token alone signs in: a wrong one is said at the field, a worker\'s opens its own console, the admin\'s follows ?worker=', async () => {
+  const w = await createWorker(d, { name: 'Els Wouters' });
+  const other = await createWorker(d, { name: 'Karim Benali' });
+  await putHours(d, w, everyDay(['09:00', '17:00']));
+  await createService(d, w, { id: 'yoga', title: 'Yoga' });
+  const b = await book(d, w, 'yoga', (await slots(d, w, 'yoga', dayFromNow(2)))[0].start);
+  assert.equal(b.status, 201, b.text);
+  const { ctx, page } = await openPage(browser, { locale: 'en-GB' });
+  const calls = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) calls.push(`${r.method()} ${u.pathname}`);
+  });
+  try {
+    // Well shaped but nobody's: /api/v1/me says 401, shown at the field.
+    await signIn(page, `crw_${'A'.repeat(43)}`, { lang: 'en', worker: other.id });
+    await page.waitForSelector('#si-token[aria-invalid="true"]');
+    assert.equal(await page.textContent('#si-token-error'), cat.en['admin.signin.badToken']);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'si-token');
+    assert.ok((await page.getAttribute('#si-token', 'aria-describedby')).split(' ').includes('si-token-error'));
+    assert.deepEqual(calls, ['GET /api/v1/me']);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('creneau.console')), null);
+    await noAxe(page, 'wrong token');
+    // A booking's token is no console token: said from its shape, unsent.
+    await page.fill('#si-token', b.json.token);
+    await page.click('#signin-submit');
+    await page.waitForFunction((m) => document.querySelector('#si-token-error').textContent === m,
+      cat.en['admin.signin.badShape']);
+    assert.equal(await page.getAttribute('#si-token', 'aria-invalid'), 'true');
+    await page.fill('#si-token', '');
+    await page.click('#signin-submit');
+    await page.waitForFunction((m) => document.querySelector('#si-token-error').textContent === m,
+      cat.en['admin.signin.tokenRequired']);
+    assert.deepEqual(calls, ['GET /api/v1/me']);
+
+    // The worker's own token: their console, whatever ?worker= names.
+    await page.fill('#si-token', w.token);
+    await page.click('#signin-submit');
+    await page.waitForSelector('#worker-section:not([hidden])');
+    assert.equal(await page.textContent('#worker-h'), 'Els Wouters');
+    assert.equal(await page.getAttribute('#si-token', 'aria-invalid'), null);
+    assert.equal(await page.isHidden('#back-row'), true);
+    assert.equal(await page.locator('#remove-worker').count(), 0);
+    await page.waitForSelector(`[data-booking="${b.json.id}"]`);
+    assert.equal(JSON.parse(await page.evaluate(() => sessionStorage.getItem('creneau.console'))).wid, w.id);
+    // A reload asks the server again whose token it is.
+    calls.length = 0;
+    await page.reload();
+    await page.waitForSelector('#worker-section:not([hidden])');
+    assert.equal(await page.textContent('#worker-h'), 'Els Wouters');
+    assert.equal(calls[0], 'GET /api/v1/me');
+    assert.ok(!calls.some((c) => c.includes(other.id)), calls.join('\n'));
+
+    // The admin at /admin?worker=ID lands on that worker directly.
+    await page.click('#signout');
+    await page.waitForSelector('#signin-section:not([hidden])');
+    await signIn(page, d.admin, { lang: 'en', worker: other.id });
+    await page.waitForSelector('#worker-section:not([hidden])');
+    assert.equal(await page.textContent('#worker-h'), 'Karim Benali');
+    assert.equal(await page.isVisible('#back-row'), true);
+    assert.equal(await page.locator('#remove-worker').count(), 1);
+    // An id nobody has: the admin view, with the error at the open field.
+    await page.click('#signout');
+    await page.waitForSelector('#signin-section:not([hidden])');
+    await signIn(page, d.admin, { lang: 'en', worker: 'nobody-here' });
+    await page.waitForSelector('#admin-section:not([hidden])');
+    await page.waitForSelector('#open-id[aria-invalid="true"]');
+    assert.equal(await page.inputValue('#open-id'), 'nobody-here');
+    assert.equal(await page.textContent('#open-id-error'), cat.en['admin.signin.noWorker']);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'open-id');
+    await noAxe(page, 'admin, unknown ?worker=');
+    // The admin token is checked by /api/v1/me, never by an empty create.
+    assert.ok(!calls.some((c) => c.startsWith('POST /api/v1/workers')), calls.join('\n'));
     assert.deepEqual(page.problems, []);
   } finally {
     await ctx.close();

@@ -1,8 +1,8 @@
-// admin.js: the console, /admin. A worker signs in with their id and
-// token; the operator with the admin token (which may open any worker,
-// and create and remove workers). The token lives in sessionStorage only:
-// it is gone when the tab closes, and never sent anywhere but the API's
-// Authorization header.
+// admin.js: the console, /admin. Anyone signs in with a token alone: GET
+// /api/v1/me says whether it is the admin token (which may open any worker,
+// and create and remove workers) or a worker's, and which worker. The token
+// lives in sessionStorage only: it is gone when the tab closes, and never
+// sent anywhere but the API's Authorization header.
 import { addCatalogue, initPage, onLangChange, t } from './i18n.js';
 import { api, ApiError, describeError, NetworkError, workerPath } from './api.js';
 import { $, announce, h } from './dom.js';
@@ -22,7 +22,8 @@ const KEY = 'creneau.console';
 const WORKERS_KEY = 'creneau.console.workers';
 const ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-// session: {token, admin: bool, wid: worker id or null}
+// session: {token, admin: bool, wid: worker id or null}. admin and wid
+// are what /api/v1/me said; they are asked again on every page load.
 const st = {
   session: null, worker: null, availability: null, created: null,
   view: 'signin', linksMsg: null,
@@ -90,47 +91,59 @@ function show(view) {
 
 // ---- sign in ----------------------------------------------------------------
 
-async function signIn(id, token) {
+// Whose token this is, as the server says: {admin: true, wid: null} or
+// {admin: false, wid: the worker's id}. Throws what api() throws (401 for
+// an unknown token), or an Error if the answer makes no sense.
+async function whoAmI(token) {
+  const me = await api('/api/v1/me', { token });
+  if (me && me.role === 'admin') return { admin: true, wid: null };
+  if (me && me.role === 'worker' && typeof me.worker === 'string' && ID_RE.test(me.worker)) {
+    return { admin: false, wid: me.worker };
+  }
+  throw new Error('unexpected answer from /api/v1/me');
+}
+
+// ?worker=ID: the console link handed out with a new worker. A worker's
+// token only ever opens its own console, so the id matters to the admin.
+function urlWorker() {
+  return (new URLSearchParams(location.search).get('worker') || '').trim();
+}
+
+// The admin opens a worker by id from the list view, so that a bad or
+// unknown id is said at the "open" field, with the list still there.
+async function adminOpen(id) {
+  showAdmin(false);
+  $('open-id').value = id;
+  if (!ID_RE.test(id)) {
+    showFieldError($('open-form'), 'open', t('admin.err.f.id'));
+    return;
+  }
+  await openWorker(id, $('open-form'));
+}
+
+async function signIn(token) {
   const form = $('signin-form');
   clearErrors(form);
+  pageStatus(null);
   if (!/^cr[aw]_/.test(token)) {
     showFieldError(form, 'token', t(token ? 'admin.signin.badShape' : 'admin.signin.tokenRequired'));
     return;
   }
-  const admin = token.startsWith('cra_');
-  if (!admin && !id) {
-    showFieldError(form, 'id', t('admin.signin.idRequired'));
-    return;
-  }
-  if (id && !ID_RE.test(id)) {
-    showFieldError(form, 'id', t('admin.err.f.id'));
-    return;
-  }
+  let who;
   try {
-    if (admin) {
-      // No admin-only read exists; an empty create is refused at the
-      // token (401) before its fields (422), and creates nothing.
-      try {
-        await api('/api/v1/workers', { method: 'POST', token, body: {} });
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 422)) throw e;
-      }
-    } else {
-      await api(`${workerPath(id)}/availability`, { token });
-    }
+    who = await whoAmI(token);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) showFieldError(form, 'token', t('admin.signin.badToken'));
-    else if (e instanceof ApiError && e.status === 403) showFieldError(form, 'id', t('admin.signin.notYours'));
-    else if (e instanceof ApiError && e.status === 404) showFieldError(form, 'id', t('admin.signin.noWorker'));
     else announce($('page-status'), describeError(e), 'error');
     return;
   }
-  st.session = { token, admin, wid: admin ? null : id };
+  st.session = { token, admin: who.admin, wid: null };
   saveSession();
   $('si-token').value = '';
-  if (admin && id) await openWorker(id);
-  else if (admin) showAdmin(true);
-  else await openWorker(id);
+  const q = urlWorker();
+  if (who.admin && q) await adminOpen(q);
+  else if (who.admin) showAdmin(true);
+  else await openWorker(who.wid);
 }
 
 $('signin-form').addEventListener('submit', async (ev) => {
@@ -138,7 +151,7 @@ $('signin-form').addEventListener('submit', async (ev) => {
   const btn = $('signin-submit');
   btn.disabled = true;
   try {
-    await signIn($('si-id').value.trim(), $('si-token').value.trim());
+    await signIn($('si-token').value.trim());
   } finally {
     btn.disabled = false;
   }
@@ -515,16 +528,27 @@ onLangChange(() => {
 });
 
 async function main() {
-  const q = new URLSearchParams(location.search).get('worker');
-  if (q) $('si-id').value = q;
   st.session = loadSession();
   if (!st.session) {
     show('signin');
     return;
   }
+  // The stored role is not trusted: the token may have been rotated or
+  // replaced since, and only the server knows whose it is.
+  let who;
+  try {
+    who = await whoAmI(st.session.token);
+  } catch (e) {
+    if (handleAuth(e)) return;
+    show('signin');
+    announce($('page-status'), describeError(e), 'error');
+    return;
+  }
+  st.session.admin = who.admin;
+  if (!who.admin) st.session.wid = who.wid;
+  saveSession();
   if (st.session.wid) await openWorker(st.session.wid);
-  else if (st.session.admin) showAdmin(false);
-  else signOut('admin.sessionEnded');
+  else showAdmin(false);
 }
 
 main().catch((e) => {
