@@ -47,6 +47,8 @@ thread_store(void)
 		return st;
 	if ((st = store_open(db_path)) == NULL)
 		return NULL;
+	/* The main thread checkpoints, every second (serve_main). */
+	store_autocheckpoint(st, 0);
 	pthread_setspecific(store_key, st);
 	return st;
 }
@@ -161,9 +163,9 @@ serve_main(const struct config *c)
 	struct http		*h = NULL;
 	struct store		*st = NULL;
 	sigset_t		 sigs;
-	struct timespec		 tick = { 600, 0 };
+	struct timespec		 tick = { 1, 0 };
 	char			*base = NULL, addr[160];
-	int			 sig, fd, port, rc = 1;
+	int			 sig, fd, port, rc = 1, ticks = 0;
 
 	log_init(c->debug);
 	memset(&mc, 0, sizeof(mc));
@@ -256,7 +258,14 @@ serve_main(const struct config *c)
 		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		if (sig == -1 && errno == EAGAIN)
+		if (sig != -1 || errno != EAGAIN)
+			continue;
+		/*
+		 * Each second, the WAL is copied into the database in the
+		 * background; every ten minutes, old idempotency keys go.
+		 */
+		store_checkpoint(st);
+		if (++ticks % 600 == 0)
 			store_idem_purge(st, time(NULL) - 86400);
 	}
 	log_info("stopping: finishing requests in flight");

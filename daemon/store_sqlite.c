@@ -500,17 +500,12 @@ store_open(const char *path)
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 0);
-	/*
-	 * mmap: pages are read without a system call each. A larger WAL
-	 * before a checkpoint: fewer checkpoints (each syncs the database
-	 * file) under a stream of bookings; the WAL stays under 20 MB.
-	 */
+	/* mmap: pages are read without a system call each. */
 	if (exec_sql(st->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
-	    "PRAGMA mmap_size = 67108864;"
-	    "PRAGMA wal_autocheckpoint = 4000;") == -1)
+	    "PRAGMA mmap_size = 67108864;") == -1)
 		goto fail;
 	if (migrate(st->db) == -1)
 		goto fail;
@@ -619,12 +614,39 @@ done:
 }
 
 /*
- * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
+ * Writers of this process take turns (a ticket lock) before BEGIN IMMEDIATE:
  * SQLite's busy handler would make them sleep in steps of up to 100 ms,
  * the mutex wakes the next one as soon as the lock is free. Other processes
  * (the command line) still meet the busy handler.
  */
-static pthread_mutex_t	tx_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 turn;
+	unsigned long	 next;		/* the next ticket to hand out */
+	unsigned long	 serving;	/* the ticket that may write */
+} tx_lock = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+
+/* First come, first served: a plain mutex lets one thread starve. */
+static void
+tx_lock_take(void)
+{
+	unsigned long	 mine;
+
+	pthread_mutex_lock(&tx_lock.mtx);
+	mine = tx_lock.next++;
+	while (mine != tx_lock.serving)
+		pthread_cond_wait(&tx_lock.turn, &tx_lock.mtx);
+	pthread_mutex_unlock(&tx_lock.mtx);
+}
+
+static void
+tx_lock_give(void)
+{
+	pthread_mutex_lock(&tx_lock.mtx);
+	tx_lock.serving++;
+	pthread_cond_broadcast(&tx_lock.turn);
+	pthread_mutex_unlock(&tx_lock.mtx);
+}
 
 int
 store_read_begin(struct store *st)
@@ -656,12 +678,12 @@ store_tx_begin(struct store *st)
 
 	if ((s = get(st, Q_BEGIN)) == NULL)
 		return STORE_ERR;
-	pthread_mutex_lock(&tx_mutex);
+	tx_lock_take();
 	rc = exec_done(st, s, "begin");
 	if (rc == STORE_OK)
 		st->in_tx = 1;
 	else
-		pthread_mutex_unlock(&tx_mutex);
+		tx_lock_give();
 	return rc == STORE_OK ? STORE_OK : STORE_ERR;
 }
 
@@ -680,7 +702,7 @@ store_tx_commit(struct store *st)
 		return STORE_ERR;
 	}
 	st->in_tx = 0;
-	pthread_mutex_unlock(&tx_mutex);
+	tx_lock_give();
 	return STORE_OK;
 }
 
@@ -694,7 +716,7 @@ store_tx_rollback(struct store *st)
 		exec_done(st, s, "rollback");
 	if (st->in_tx) {
 		st->in_tx = 0;
-		pthread_mutex_unlock(&tx_mutex);
+		tx_lock_give();
 	}
 }
 
@@ -1977,5 +1999,32 @@ store_busy_slots(struct store *st, const char *worker, const char *service,
 	}
 	*vp = v;
 	*np = n;
+	return STORE_OK;
+}
+
+/*
+ * The daemon's request threads leave checkpoints to one background caller
+ * (store_checkpoint), so that no booking waits for the WAL to be copied
+ * into the database; other programs keep SQLite's automatic checkpoints.
+ */
+int
+store_autocheckpoint(struct store *st, int pages)
+{
+	return sqlite3_wal_autocheckpoint(st->db, pages) == SQLITE_OK ?
+	    STORE_OK : STORE_ERR;
+}
+
+/* A passive checkpoint: copies what it can without blocking anybody. */
+int
+store_checkpoint(struct store *st)
+{
+	int	 rc, wal = 0, done = 0;
+
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &wal, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->db));
+		return STORE_ERR;
+	}
 	return STORE_OK;
 }

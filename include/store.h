@@ -41,6 +41,10 @@ int		 store_backup(const char *src, const char *dest);
 int		 store_read_begin(struct store *);
 void		 store_read_end(struct store *);
 
+/* Checkpoints: 0 pages turns the automatic ones off for this connection. */
+int		 store_autocheckpoint(struct store *, int pages);
+int		 store_checkpoint(struct store *);
+
 int		 store_tx_begin(struct store *);
 int		 store_tx_commit(struct store *);
 void		 store_tx_rollback(struct store *);
