@@ -7,6 +7,7 @@
  * written over: no seat is sold twice. The store's CHECK and trigger refuse
  * an oversold or overlapping session if this code were ever wrong.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,28 +225,165 @@ replay(struct store *st, const char *w, const char *s,
 	return BOOK_REPLAY;
 }
 
-int
-booking_create(struct store *st, const struct booking_env *env,
-    const char *w, const char *s, const struct booking_req *req,
-    const struct booking_idem *idem, struct booking *b,
-    char token[TOKEN_MAX], int *status, char **answer)
+/*
+ * Group commit. A booking write is a job; the first thread that has one
+ * and finds no leader becomes the leader: it takes every job queued so far,
+ * runs each in a savepoint of one write transaction (a job that fails is
+ * undone alone), commits once, and wakes their threads. So many bookings
+ * share one fsync, and none is answered before it is on disk: a job's
+ * result is given only after the commit that holds it succeeded.
+ */
+struct write_job {
+	int			(*run)(struct store *, void *);
+	void			(*undo)(void *);	/* commit failed */
+	void			*arg;
+	int			 rc;
+	int			 done;
+	struct write_job	*next;
+};
+
+#define BATCH_MAX	64
+
+static struct {
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 done;
+	struct write_job	*head, *tail;
+	int			 leader;
+} wq = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0 };
+
+/*
+ * The batch's transaction is lost: every answer it would give is wrong,
+ * also a replay that read a key written earlier in the same batch.
+ */
+static void
+batch_failed(struct write_job *batch)
 {
-	struct worker	 wo;
-	struct service	 so;
-	uint8_t		 hash[HASH_LEN];
-	char		*room = NULL;
-	int		 rc;
+	struct write_job	*j;
+
+	for (j = batch; j != NULL; j = j->next) {
+		if ((j->rc == BOOK_OK || j->rc == BOOK_REPLAY) &&
+		    j->undo != NULL)
+			j->undo(j->arg);
+		j->rc = BOOK_ERR;
+	}
+}
+
+/* Runs a batch on st; every job's rc is final when this returns. */
+static void
+run_batch(struct store *st, struct write_job *batch)
+{
+	struct write_job	*j;
+	int			 kept = 0;
+
+	if (store_tx_begin(st) != STORE_OK) {
+		for (j = batch; j != NULL; j = j->next)
+			j->rc = BOOK_ERR;
+		return;
+	}
+	for (j = batch; j != NULL; j = j->next) {
+		if (store_savepoint(st) != STORE_OK) {
+			j->rc = BOOK_ERR;
+			continue;
+		}
+		j->rc = j->run(st, j->arg);
+		if (store_savepoint_end(st, j->rc == BOOK_OK) != STORE_OK) {
+			/* The transaction is in doubt: give all of it up. */
+			store_tx_rollback(st);
+			batch_failed(batch);
+			return;
+		}
+		kept += j->rc == BOOK_OK;
+	}
+	if (store_tx_commit(st) != STORE_OK) {
+		batch_failed(batch);
+		return;
+	}
+	if (kept > 0)
+		notify_wake();
+}
+
+static int
+run_write(struct store *st, int (*run)(struct store *, void *),
+    void (*undo)(void *), void *arg)
+{
+	struct write_job	 job = { run, undo, arg, BOOK_ERR, 0, NULL };
+	struct write_job	*batch, *j, *next;
+	int			 n;
+
+	pthread_mutex_lock(&wq.mtx);
+	if (wq.tail != NULL)
+		wq.tail->next = &job;
+	else
+		wq.head = &job;
+	wq.tail = &job;
+	while (!job.done) {
+		if (wq.leader) {
+			pthread_cond_wait(&wq.done, &wq.mtx);
+			continue;
+		}
+		/* Lead: take up to BATCH_MAX jobs, run them unlocked. */
+		wq.leader = 1;
+		batch = wq.head;
+		for (j = batch, n = 1; j->next != NULL && n < BATCH_MAX; n++)
+			j = j->next;
+		wq.head = j->next;
+		if (wq.head == NULL)
+			wq.tail = NULL;
+		j->next = NULL;
+		pthread_mutex_unlock(&wq.mtx);
+		run_batch(st, batch);
+		pthread_mutex_lock(&wq.mtx);
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			j->done = 1;
+		}
+		wq.leader = 0;
+		pthread_cond_broadcast(&wq.done);
+	}
+	pthread_mutex_unlock(&wq.mtx);
+	return job.rc;
+}
+
+struct create_job {
+	const struct booking_env	*env;
+	const char			*w, *s;
+	const struct booking_req	*req;
+	const struct booking_idem	*idem;
+	struct booking			*b;
+	char				*token;
+	int				*status;
+	char				**answer;
+};
+
+static void
+create_undo(void *arg)
+{
+	struct create_job	*c = arg;
+
+	booking_clear(c->b);
+	free(*c->answer);
+	*c->answer = NULL;
+}
+
+static int
+create_run(struct store *st, void *arg)
+{
+	struct create_job		*c = arg;
+	const struct booking_env	*env = c->env;
+	const struct booking_req	*req = c->req;
+	struct booking			*b = c->b;
+	struct worker			 wo;
+	struct service			 so;
+	uint8_t				 hash[HASH_LEN];
+	char				*room = NULL;
+	int				 rc;
 
 	memset(b, 0, sizeof(*b));
-	*answer = NULL;
-	if (store_tx_begin(st) != STORE_OK)
-		return BOOK_ERR;
-	if ((rc = load(st, w, s, &wo, &so)) != BOOK_OK) {
-		store_tx_rollback(st);
+	*c->answer = NULL;
+	if ((rc = load(st, c->w, c->s, &wo, &so)) != BOOK_OK)
 		return rc;
-	}
-	if (idem != NULL && (rc = replay(st, w, s, idem, env, status,
-	    answer)) != BOOK_OK)
+	if (c->idem != NULL && (rc = replay(st, c->w, c->s, c->idem, env,
+	    c->status, c->answer)) != BOOK_OK)
 		goto done;
 	if ((rc = bookable(st, env, &wo, &so, req->start, 0)) != BOOK_OK)
 		goto done;
@@ -255,8 +393,8 @@ booking_create(struct store *st, const struct booking_env *env,
 
 	token_uuid(b->id);
 	b->status = BOOKING_CONFIRMED;
-	snprintf(b->worker_id, sizeof(b->worker_id), "%s", w);
-	snprintf(b->service_id, sizeof(b->service_id), "%s", s);
+	snprintf(b->worker_id, sizeof(b->worker_id), "%s", c->w);
+	snprintf(b->service_id, sizeof(b->service_id), "%s", c->s);
 	b->start = req->start;
 	b->end = req->start + (int64_t)so.duration_min * 60;
 	b->name = strdup(req->name);
@@ -277,66 +415,91 @@ booking_create(struct store *st, const struct booking_env *env,
 	if (b->name == NULL || b->email == NULL || b->note == NULL ||
 	    (so.video && b->room_url == NULL))
 		goto done;
-	token_new("crb", token);
-	token_hash(token, hash);
+	token_new("crb", c->token);
+	token_hash(c->token, hash);
 	if (store_booking_insert(st, b, hash) != STORE_OK ||
-	    store_worker_touch_feed(st, w, env->now) != STORE_OK)
+	    store_worker_touch_feed(st, c->w, env->now) != STORE_OK)
 		goto done;
-	if (notify_booked(st, env->now, b, &wo, &so, token) == -1)
+	if (notify_booked(st, env->now, b, &wo, &so, c->token) == -1)
 		goto done;
-	if (idem != NULL) {
-		*status = 201;
-		if ((*answer = idem->render(b, token, idem->arg)) == NULL ||
-		    store_idem_put(st, w, s, idem->key, idem->body_hash, 201,
-		    *answer, env->now) != STORE_OK)
+	if (c->idem != NULL) {
+		*c->status = 201;
+		if ((*c->answer = c->idem->render(b, c->token,
+		    c->idem->arg)) == NULL ||
+		    store_idem_put(st, c->w, c->s, c->idem->key,
+		    c->idem->body_hash, 201, *c->answer, env->now) != STORE_OK)
 			goto done;
 	}
-	rc = store_tx_commit(st) == STORE_OK ? BOOK_OK : BOOK_ERR;
-	if (rc == BOOK_OK) {
-		notify_wake();
-		worker_clear(&wo);
-		service_clear(&so);
-		return BOOK_OK;
-	}
+	worker_clear(&wo);
+	service_clear(&so);
+	return BOOK_OK;
 done:
-	store_tx_rollback(st);
 	free(room);
 	worker_clear(&wo);
 	service_clear(&so);
 	if (rc != BOOK_REPLAY) {
-		free(*answer);
-		*answer = NULL;
+		free(*c->answer);
+		*c->answer = NULL;
 	}
 	booking_clear(b);
 	return rc;
 }
 
 int
-booking_cancel(struct store *st, const struct booking_env *env,
-    const char *id, const char *reason, struct booking *b)
+booking_create(struct store *st, const struct booking_env *env,
+    const char *w, const char *s, const struct booking_req *req,
+    const struct booking_idem *idem, struct booking *b,
+    char token[TOKEN_MAX], int *status, char **answer)
 {
-	struct worker	 wo;
-	struct service	 so;
-	int		 rc;
+	struct create_job	 c = { env, w, s, req, idem, b, token, status,
+				    answer };
 
-	if (store_tx_begin(st) != STORE_OK)
-		return BOOK_ERR;
-	rc = store_booking_get(st, id, b);
+	memset(b, 0, sizeof(*b));
+	*answer = NULL;
+	return run_write(st, create_run, create_undo, &c);
+}
+
+struct change_job {
+	const struct booking_env	*env;
+	const char			*id;
+	const char			*reason;	/* cancel */
+	int64_t				 start;		/* reschedule */
+	struct booking			*b;
+};
+
+static void
+change_undo(void *arg)
+{
+	struct change_job	*c = arg;
+
+	booking_clear(c->b);
+}
+
+static int
+cancel_run(struct store *st, void *arg)
+{
+	struct change_job		*c = arg;
+	const struct booking_env	*env = c->env;
+	struct booking			*b = c->b;
+	struct worker			 wo;
+	struct service			 so;
+	int				 rc;
+
+	rc = store_booking_get(st, c->id, b);
 	if (rc != STORE_OK) {
-		store_tx_rollback(st);
+		booking_clear(b);
 		return rc == STORE_NOTFOUND ? BOOK_NOTFOUND : BOOK_ERR;
 	}
-	if (b->status == BOOKING_CANCELLED) {
-		store_tx_rollback(st);
+	/* Cancelling again changes nothing (a kept job that wrote nothing). */
+	if (b->status == BOOKING_CANCELLED)
 		return BOOK_OK;
-	}
 	b->status = BOOKING_CANCELLED;
 	b->sequence++;
 	b->updated_at = env->now;
 	free(b->cancel_reason);
 	b->cancel_reason = NULL;
-	if (reason != NULL && *reason != '\0' &&
-	    (b->cancel_reason = strdup(reason)) == NULL)
+	if (c->reason != NULL && *c->reason != '\0' &&
+	    (b->cancel_reason = strdup(c->reason)) == NULL)
 		goto fail;
 	if (store_session_seats(st, b->session_id, -1, 0, env->now) !=
 	    STORE_OK || store_booking_update(st, b) != STORE_OK ||
@@ -351,14 +514,20 @@ booking_cancel(struct store *st, const struct booking_env *env,
 		if (rc == -1)
 			goto fail;
 	}
-	if (store_tx_commit(st) != STORE_OK)
-		goto fail;
-	notify_wake();
 	return BOOK_OK;
 fail:
-	store_tx_rollback(st);
 	booking_clear(b);
 	return BOOK_ERR;
+}
+
+int
+booking_cancel(struct store *st, const struct booking_env *env,
+    const char *id, const char *reason, struct booking *b)
+{
+	struct change_job	 c = { env, id, reason, 0, b };
+
+	memset(b, 0, sizeof(*b));
+	return run_write(st, cancel_run, change_undo, &c);
 }
 
 /*
@@ -366,31 +535,29 @@ fail:
  * (a 1:1 class may move by half an hour into its own time). Either all of
  * it is written, or nothing.
  */
-int
-booking_reschedule(struct store *st, const struct booking_env *env,
-    const char *id, int64_t start, struct booking *b)
+static int
+reschedule_run(struct store *st, void *arg)
 {
-	struct worker	 wo;
-	struct service	 so;
-	char		*room = NULL;
-	int64_t		 session_id;
-	int		 rc;
+	struct change_job		*c = arg;
+	const struct booking_env	*env = c->env;
+	struct booking			*b = c->b;
+	struct worker			 wo;
+	struct service			 so;
+	char				*room = NULL;
+	int64_t				 session_id, start = c->start;
+	int				 rc;
 
-	if (store_tx_begin(st) != STORE_OK)
-		return BOOK_ERR;
-	rc = store_booking_get(st, id, b);
+	rc = store_booking_get(st, c->id, b);
 	if (rc != STORE_OK) {
-		store_tx_rollback(st);
+		booking_clear(b);
 		return rc == STORE_NOTFOUND ? BOOK_NOTFOUND : BOOK_ERR;
 	}
 	if (b->status == BOOKING_CANCELLED) {
-		store_tx_rollback(st);
 		booking_clear(b);
 		return BOOK_CANCELLED;
 	}
 	if ((rc = load(st, b->worker_id, b->service_id, &wo, &so)) !=
 	    BOOK_OK) {
-		store_tx_rollback(st);
 		booking_clear(b);
 		return rc == BOOK_NOTFOUND ? BOOK_UNAVAILABLE : rc;
 	}
@@ -418,18 +585,25 @@ booking_reschedule(struct store *st, const struct booking_env *env,
 	b->updated_at = env->now;
 	if (store_booking_update(st, b) != STORE_OK ||
 	    store_worker_touch_feed(st, b->worker_id, env->now) != STORE_OK ||
-	    notify_rescheduled(st, env->now, b, &wo, &so) == -1 ||
-	    store_tx_commit(st) != STORE_OK)
+	    notify_rescheduled(st, env->now, b, &wo, &so) == -1)
 		goto fail;
-	notify_wake();
 	worker_clear(&wo);
 	service_clear(&so);
 	return BOOK_OK;
 fail:
-	store_tx_rollback(st);
 	free(room);
 	worker_clear(&wo);
 	service_clear(&so);
 	booking_clear(b);
 	return rc;
+}
+
+int
+booking_reschedule(struct store *st, const struct booking_env *env,
+    const char *id, int64_t start, struct booking *b)
+{
+	struct change_job	 c = { env, id, NULL, start, b };
+
+	memset(b, 0, sizeof(*b));
+	return run_write(st, reschedule_run, change_undo, &c);
 }

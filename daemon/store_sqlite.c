@@ -206,7 +206,7 @@ enum stmt_id {
 	Q_B_INSERT, Q_B_GET, Q_B_TOKEN, Q_B_UPDATE, Q_B_LIST, Q_B_SESSION,
 	Q_I_GET, Q_I_PUT, Q_I_PURGE,
 	Q_O_ADD, Q_O_DUE, Q_O_SENT, Q_O_RETRY, Q_O_FAIL, Q_O_DROP, Q_O_NEXT,
-	Q_SE_SLOTS, Q_READ_BEGIN, Q_W_SPAN,
+	Q_SE_SLOTS, Q_READ_BEGIN, Q_W_SPAN, Q_SP, Q_SP_RELEASE, Q_SP_ROLLBACK,
 	Q_COUNT
 };
 
@@ -346,6 +346,9 @@ static const char *stmt_sql[Q_COUNT] = {
 	    " workers WHERE id = ?1)"
 	    " AND seats - (id = ?5) > 0 ORDER BY occ_start",
 	[Q_READ_BEGIN] = "BEGIN",
+	[Q_SP] = "SAVEPOINT job",
+	[Q_SP_RELEASE] = "RELEASE job",
+	[Q_SP_ROLLBACK] = "ROLLBACK TO job",
 	[Q_W_SPAN] = "UPDATE workers SET max_span = max(max_span, ?2)"
 	    " WHERE id = ?1",
 };
@@ -2027,4 +2030,30 @@ store_checkpoint(struct store *st)
 		return STORE_ERR;
 	}
 	return STORE_OK;
+}
+
+/* Savepoints: one job of a group commit, kept or undone alone. */
+int
+store_savepoint(struct store *st)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_SP)) == NULL)
+		return STORE_ERR;
+	return exec_done(st, s, "savepoint") == STORE_OK ? STORE_OK :
+	    STORE_ERR;
+}
+
+int
+store_savepoint_end(struct store *st, int keep)
+{
+	sqlite3_stmt	*s;
+
+	if (!keep && ((s = get(st, Q_SP_ROLLBACK)) == NULL ||
+	    exec_done(st, s, "rollback to") != STORE_OK))
+		return STORE_ERR;
+	if ((s = get(st, Q_SP_RELEASE)) == NULL)
+		return STORE_ERR;
+	return exec_done(st, s, "release") == STORE_OK ? STORE_OK :
+	    STORE_ERR;
 }

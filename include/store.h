@@ -46,6 +46,9 @@ int		 store_autocheckpoint(struct store *, int pages);
 int		 store_checkpoint(struct store *);
 
 int		 store_tx_begin(struct store *);
+/* Inside a transaction: a job that is kept (keep = 1) or undone alone. */
+int		 store_savepoint(struct store *);
+int		 store_savepoint_end(struct store *, int keep);
 int		 store_tx_commit(struct store *);
 void		 store_tx_rollback(struct store *);
 
