@@ -779,8 +779,10 @@ store_server_key(struct store *st, uint8_t key[32])
 /* Workers. */
 
 static void
-worker_row(sqlite3_stmt *s, struct worker *w)
+worker_row(sqlite3_stmt *s, void *p)
 {
+	struct worker	*w = p;
+
 	memset(w, 0, sizeof(*w));
 	col_copy(s, 0, w->id, sizeof(w->id));
 	w->name = col_dup(s, 1);
@@ -1037,29 +1039,70 @@ grow(void **v, size_t *n, size_t *cap, size_t sz)
 	return (char *)*v + (*n)++ * sz;
 }
 
-int
-store_worker_list(struct store *st, struct worker **vp, size_t *np)
+/*
+ * Steps s to its end, one element of size sz per row, filled by fill().
+ * On an error the elements so far are cleared with clear() and freed.
+ */
+static int
+rows(struct store *st, sqlite3_stmt *s, size_t sz,
+    void (*fill)(sqlite3_stmt *, void *), void (*clear)(void *),
+    void **vp, size_t *np)
 {
-	sqlite3_stmt	*s;
-	struct worker	*v = NULL, *w;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
+	void	*v = NULL, *e;
+	size_t	 n = 0, cap = 0, i;
+	int	 rc;
 
-	if ((s = get(st, Q_W_LIST)) == NULL)
-		return STORE_ERR;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((w = grow((void **)&v, &n, &cap, sizeof(*w))) == NULL)
+		if ((e = grow(&v, &n, &cap, sz)) == NULL)
 			break;
-		worker_row(s, w);
+		fill(s, e);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		worker_list_free(v, n);
+		log_warnx("store: rows: %s", sqlite3_errmsg(st->db));
+		for (i = 0; i < n; i++)
+			clear((char *)v + i * sz);
+		free(v);
 		return STORE_ERR;
 	}
 	*vp = v;
 	*np = n;
 	return STORE_OK;
+}
+
+static void
+worker_clear_v(void *p)
+{
+	worker_clear(p);
+}
+
+static void
+service_clear_v(void *p)
+{
+	service_clear(p);
+}
+
+static void
+session_clear_v(void *p)
+{
+	session_clear(p);
+}
+
+static void
+booking_clear_v(void *p)
+{
+	booking_clear(p);
+}
+
+int
+store_worker_list(struct store *st, struct worker **vp, size_t *np)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = get(st, Q_W_LIST)) == NULL)
+		return STORE_ERR;
+	return rows(st, s, sizeof(**vp), worker_row, worker_clear_v,
+	    (void **)vp, np);
 }
 
 void
@@ -1231,8 +1274,10 @@ fail:
 /* Services. */
 
 static void
-service_row(sqlite3_stmt *s, struct service *v)
+service_row(sqlite3_stmt *s, void *p)
 {
+	struct service	*v = p;
+
 	memset(v, 0, sizeof(*v));
 	col_copy(s, 0, v->worker_id, sizeof(v->worker_id));
 	col_copy(s, 1, v->id, sizeof(v->id));
@@ -1311,26 +1356,12 @@ store_service_list(struct store *st, const char *worker, int active_only,
     struct service **vp, size_t *np)
 {
 	sqlite3_stmt	*s;
-	struct service	*v = NULL, *e;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
 
 	if ((s = get(st, active_only ? Q_S_LIST_ACTIVE : Q_S_LIST)) == NULL)
 		return STORE_ERR;
 	bind_text(s, 1, worker);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((e = grow((void **)&v, &n, &cap, sizeof(*e))) == NULL)
-			break;
-		service_row(s, e);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		service_list_free(v, n);
-		return STORE_ERR;
-	}
-	*vp = v;
-	*np = n;
-	return STORE_OK;
+	return rows(st, s, sizeof(**vp), service_row, service_clear_v,
+	    (void **)vp, np);
 }
 
 void
@@ -1419,8 +1450,10 @@ store_service_max_span(struct store *st, const char *worker, int64_t *span)
 /* Sessions. */
 
 static void
-session_row(sqlite3_stmt *s, struct session *v)
+session_row(sqlite3_stmt *s, void *p)
 {
+	struct session	*v = p;
+
 	memset(v, 0, sizeof(*v));
 	v->id = sqlite3_column_int64(s, 0);
 	col_copy(s, 1, v->worker_id, sizeof(v->worker_id));
@@ -1438,24 +1471,8 @@ static int
 session_rows(struct store *st, sqlite3_stmt *s, struct session **vp,
     size_t *np)
 {
-	struct session	*v = NULL, *e;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((e = grow((void **)&v, &n, &cap, sizeof(*e))) == NULL)
-			break;
-		session_row(s, e);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("store: sessions: %s", sqlite3_errmsg(st->db));
-		session_list_free(v, n);
-		return STORE_ERR;
-	}
-	*vp = v;
-	*np = n;
-	return STORE_OK;
+	return rows(st, s, sizeof(**vp), session_row, session_clear_v,
+	    (void **)vp, np);
 }
 
 int
@@ -1588,8 +1605,10 @@ store_session_seats(struct store *st, int64_t id, int delta, int capacity,
 /* Bookings. */
 
 static void
-booking_row(sqlite3_stmt *s, struct booking *b)
+booking_row(sqlite3_stmt *s, void *p)
 {
+	struct booking	*b = p;
+
 	memset(b, 0, sizeof(*b));
 	col_copy(s, 0, b->id, sizeof(b->id));
 	b->session_id = sqlite3_column_int64(s, 1);
@@ -1703,24 +1722,8 @@ static int
 booking_rows(struct store *st, sqlite3_stmt *s, struct booking **vp,
     size_t *np)
 {
-	struct booking	*v = NULL, *e;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((e = grow((void **)&v, &n, &cap, sizeof(*e))) == NULL)
-			break;
-		booking_row(s, e);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("store: bookings: %s", sqlite3_errmsg(st->db));
-		booking_list_free(v, n);
-		return STORE_ERR;
-	}
-	*vp = v;
-	*np = n;
-	return STORE_OK;
+	return rows(st, s, sizeof(**vp), booking_row, booking_clear_v,
+	    (void **)vp, np);
 }
 
 int
