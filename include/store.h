@@ -34,7 +34,10 @@ struct store;
 struct store	*store_open(const char *path);
 void		 store_close(struct store *);
 int		 store_ping(struct store *);
-/* A consistent copy of the database at src into dest (temp name, fsync, rename). */
+/*
+ * A consistent copy of the database at src into dest (a temporary name,
+ * fsync, rename).
+ */
 int		 store_backup(const char *src, const char *dest);
 
 /* A read transaction: one snapshot, one lock, for several reads. */
