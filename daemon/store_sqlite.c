@@ -201,8 +201,8 @@ enum stmt_id {
 	Q_H_DEL_WEEKLY, Q_H_DEL_ODAYS, Q_H_DEL_TIMEOFF,
 	Q_H_INS_WEEKLY, Q_H_INS_ODAY, Q_H_INS_OHOUR, Q_H_INS_TIMEOFF,
 	Q_S_INSERT, Q_S_GET, Q_S_LIST, Q_S_LIST_ACTIVE, Q_S_UPDATE,
-	Q_S_DELETE, Q_S_FUTURE, Q_S_SPAN,
-	Q_SE_BUSY, Q_SE_FEED, Q_SE_AT, Q_SE_GET, Q_SE_INSERT, Q_SE_SEATS,
+	Q_S_DELETE, Q_S_FUTURE,
+	Q_SE_FEED, Q_SE_AT, Q_SE_GET, Q_SE_INSERT, Q_SE_SEATS,
 	Q_B_INSERT, Q_B_GET, Q_B_TOKEN, Q_B_UPDATE, Q_B_LIST, Q_B_SESSION,
 	Q_I_GET, Q_I_PUT, Q_I_PURGE,
 	Q_O_ADD, Q_O_DUE, Q_O_SENT, Q_O_RETRY, Q_O_FAIL, Q_O_DROP, Q_O_NEXT,
@@ -283,12 +283,6 @@ static const char *stmt_sql[Q_COUNT] = {
 	[Q_S_DELETE] = "DELETE FROM services WHERE worker_id = ?1 AND id = ?2",
 	[Q_S_FUTURE] = "SELECT count(*) FROM bookings WHERE worker_id = ?1"
 	    " AND service_id = ?2 AND status = 0 AND end > ?3",
-	[Q_S_SPAN] = "SELECT coalesce(max(duration_min + buffer_before_min +"
-	    " buffer_after_min), 0) FROM services WHERE worker_id = ?1",
-	[Q_SE_BUSY] = "SELECT " SESSION_COLS " FROM sessions"
-	    " WHERE worker_id = ?1 AND seats > 0 AND occ_start < ?3"
-	    " AND occ_end > ?2 AND occ_start >= ?2 - (SELECT max_span"
-	    " FROM workers WHERE id = ?1) ORDER BY start",
 	[Q_SE_FEED] = "SELECT " SESSION_COLS " FROM sessions s"
 	    " WHERE worker_id = ?1 AND end > ?2 AND EXISTS (SELECT 1 FROM"
 	    " bookings b WHERE b.session_id = s.id) ORDER BY start, id",
@@ -1432,21 +1426,6 @@ fail:
 	return STORE_ERR;
 }
 
-int
-store_service_max_span(struct store *st, const char *worker, int64_t *span)
-{
-	sqlite3_stmt	*s;
-	int64_t		 m;
-
-	if ((s = get(st, Q_S_SPAN)) == NULL)
-		return STORE_ERR;
-	bind_text(s, 1, worker);
-	if (count_query(st, s, &m) != STORE_OK)
-		return STORE_ERR;
-	*span = m * 60;
-	return STORE_OK;
-}
-
 /* Sessions. */
 
 static void
@@ -1473,20 +1452,6 @@ session_rows(struct store *st, sqlite3_stmt *s, struct session **vp,
 {
 	return rows(st, s, sizeof(**vp), session_row, session_clear_v,
 	    (void **)vp, np);
-}
-
-int
-store_sessions_busy(struct store *st, const char *worker, int64_t from,
-    int64_t to, struct session **vp, size_t *np)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = get(st, Q_SE_BUSY)) == NULL)
-		return STORE_ERR;
-	bind_text(s, 1, worker);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	return session_rows(st, s, vp, np);
 }
 
 int

@@ -100,14 +100,8 @@ int	store_service_update(struct store *, const struct service *);
 /* STORE_CONFLICT while it has confirmed bookings ending after now. */
 int	store_service_delete(struct store *, const char *worker,
 	    const char *id, int64_t now);
-/* The largest duration + buffers of the worker's services, in seconds. */
-int	store_service_max_span(struct store *, const char *worker,
-	    int64_t *span);
 
 /* Sessions (inside a transaction for writes). */
-/* Sessions with seats > 0 whose occupied interval meets [from, to). */
-int	store_sessions_busy(struct store *, const char *worker, int64_t from,
-	    int64_t to, struct session **, size_t *);
 /*
  * The slot engine's view of the sessions holding seats whose occupied
  * interval meets [from, to), by occ_start; the session skip (a booking
