@@ -180,20 +180,29 @@ done:
  * answer and the first invite hold the token): the client opens it from the
  * first mail, or the page asks for the link.
  */
+static char *
+later_invite(const struct booking *b, const struct worker *w,
+    const struct service *s)
+{
+	char	*manage, *ics;
+
+	if ((manage = manage_url(b, NULL)) == NULL)
+		return NULL;
+	ics = invite_ics(b, w, s, manage);
+	free(manage);
+	return ics;
+}
+
 int
 notify_rescheduled(struct store *st, int64_t now, const struct booking *b,
     const struct worker *w, const struct service *s)
 {
-	char	*ics, *manage;
+	char	*ics;
 	int	 rc = -1;
 
 	if (!nt.on)
 		return 0;
-	if ((manage = manage_url(b, NULL)) == NULL)
-		return -1;
-	ics = invite_ics(b, w, s, manage);
-	free(manage);
-	if (ics == NULL)
+	if ((ics = later_invite(b, w, s)) == NULL)
 		return -1;
 	if (queue(st, MAIL_UPDATE, now, now, b, w, s, NULL, ics, 1) == 0 &&
 	    store_outbox_drop(st, b->id, MAIL_REMINDER) == STORE_OK &&
@@ -207,16 +216,12 @@ int
 notify_cancelled(struct store *st, int64_t now, const struct booking *b,
     const struct worker *w, const struct service *s)
 {
-	char	*ics, *manage;
+	char	*ics;
 	int	 rc = -1;
 
 	if (!nt.on)
 		return 0;
-	if ((manage = manage_url(b, NULL)) == NULL)
-		return -1;
-	ics = invite_ics(b, w, s, manage);
-	free(manage);
-	if (ics == NULL)
+	if ((ics = later_invite(b, w, s)) == NULL)
 		return -1;
 	if (queue(st, MAIL_CANCEL, now, now, b, w, s, NULL, ics, 1) == 0 &&
 	    queue(st, MAIL_WORKER_CANCEL, now, now, b, w, s, NULL, NULL, 1) ==
